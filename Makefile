@@ -1,0 +1,35 @@
+# Two entry points for a fresh machine: `make report` (the main job) and `make test`.
+# Both create .venv on first use and install the package with the pinned versions in constraints.txt.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+MIRROR ?= $(if $(ANALYSIS_MIRROR),$(ANALYSIS_MIRROR),../shared/data)
+
+.PHONY: setup report test build fetch bench clean-report
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[test,bench]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+## The main job: build the report from the committed data/processed (no download).
+report: $(STAMP)
+	$(PY) -m analysis report
+
+## The test suite (raw-data tests use the mirror in ANALYSIS_MIRROR, skipped when absent).
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+## Download raw inputs (or copy from MIRROR) into data/raw/, then rebuild data/processed/.
+fetch: $(STAMP)
+	$(PY) -m analysis fetch --mirror $(MIRROR)
+
+build: $(STAMP)
+	$(PY) -m analysis build
+
+bench: $(STAMP)
+	for f in bench/bench_*.py; do $(PY) $$f; done
