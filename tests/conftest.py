@@ -30,3 +30,13 @@ def mirror() -> Path:
     if m is None:
         pytest.skip("no raw-data mirror: set ANALYSIS_MIRROR to a folder laid out like shared/data")
     return m
+
+
+@pytest.fixture(scope="session")
+def built(mirror, tmp_path_factory):
+    """One build of data/processed from the mirror into a temporary folder, shared by the session."""
+    from analysis.build import build_processed
+
+    out = tmp_path_factory.mktemp("processed")
+    outputs = build_processed(raw_dir=out / "no-raw", mirror=mirror, out_dir=out, progress=False)
+    return out, outputs

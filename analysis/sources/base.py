@@ -104,11 +104,19 @@ class RejectLog:
     def frame(self) -> pd.DataFrame:
         """The rejects as a validated frame sorted by source row."""
         rows = [self._rows[k] for k in sorted(self._rows)]
-        df = pd.DataFrame(rows, columns=REJECT_COLUMNS)
-        df = df.astype({"source_id": str, "source_row": "int64", "reason": str, "status": str})
-        df["column"] = df["column"].astype(object).where(df["column"].notna(), None)
-        df["raw_value"] = df["raw_value"].astype(object).where(df["raw_value"].notna(), None)
-        return RejectSchema.validate(df)
+        return rejects_frame(rows)
+
+
+def rejects_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """A validated rejects frame from row dicts (an empty list gives an empty, typed frame)."""
+    df = pd.DataFrame(rows, columns=REJECT_COLUMNS)
+    for col in ("source_id", "reason", "status"):
+        df[col] = df[col].astype(object).astype(str) if len(df) else pd.Series([], dtype=str)
+    df["source_row"] = df["source_row"].astype("int64")
+    for col in ("column", "raw_value"):
+        df[col] = (df[col].astype(object).where(df[col].notna(), None) if len(df)
+                   else pd.Series([], dtype=str))
+    return RejectSchema.validate(df)
 
 
 def clip_value(value: Any) -> str | None:
