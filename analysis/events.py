@@ -1,0 +1,208 @@
+"""The calendar of laws and political events, as data with citations.
+
+The calendar lives in ``analysis/data/events.csv``, one row per law or event:
+
+``id``
+    Short stable identifier (``fz255_2022``), used as the intervention name.
+``kind``
+    ``law`` or ``event``.
+``date_signed``, ``date_in_force``
+    ISO dates. For an event (not a law) ``date_in_force`` is the day it happened.
+    A field left empty is one the calendar does not assert.
+``title_en``, ``title_ru``
+    Short English title; official Russian title of the act.
+``act``, ``act_number``
+    The legal act with its official number (``Federal Law of 14.07.2022 No. 255-FZ``).
+``applies_to``
+    ``foreign_agents``, ``undesirable``, ``criminal_code`` or ``all``: which series the
+    law is about (used to pick candidate interventions).
+``what_changed``
+    One or two sentences.
+``official_publication``
+    Where the act was officially published, when recorded.
+
+Functions: :func:`load_events` reads and checks the file, :func:`list_events`
+filters it, :func:`events_for_series`
+says which events can serve as interventions on a series (and why others cannot),
+:func:`interventions_for_series` turns the usable ones into steps, and
+:func:`event_annotations` gives ``(date, label)`` pairs for figures.
+"""
+from __future__ import annotations
+
+from importlib import resources
+
+import pandas as pd
+
+from .errors import InputError, ModelError
+from .models.interventions import MIN_SIDE, Step, encode_interventions, step
+
+EVENTS_FILE = "events.csv"
+COLUMNS = ["id", "kind", "date_signed", "date_in_force", "title_en", "title_ru", "act", "act_number",
+           "applies_to", "what_changed", "official_publication"]
+KINDS = ("law", "event")
+APPLIES = ("foreign_agents", "undesirable", "criminal_code", "all")
+
+
+def load_events(path: str | None = None) -> pd.DataFrame:
+    """Read the calendar of laws and events.
+
+    Parameters
+    ----------
+    path : str, optional
+        Another file with the same columns; by default the calendar shipped with the
+        package.
+
+    Returns
+    -------
+    DataFrame
+        One row per event, sorted by ``date_in_force`` (events without one last), with
+        ``date_signed`` and ``date_in_force`` as datetimes (NaT where the calendar does
+        not assert a date) and empty text fields as ``""``.
+
+    Raises
+    ------
+    InputError
+        Missing columns, duplicated ids, unknown ``kind`` or ``applies_to``, unreadable
+        dates, or a law in force before it was signed.
+    """
+    if path is None:
+        ref = resources.files("analysis") / "data" / EVENTS_FILE
+        with resources.as_file(ref) as p:
+            raw = pd.read_csv(p, dtype=str, keep_default_na=False)
+        name = f"analysis/data/{EVENTS_FILE}"
+    else:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+        name = str(path)
+    missing = [c for c in COLUMNS if c not in raw.columns]
+    if missing:
+        raise InputError(name, f"missing column(s) {missing}")
+    df = raw[COLUMNS].copy()
+    for i, row in df.iterrows():
+        line = int(i) + 2
+        if not row["id"]:
+            raise InputError(name, "empty id", row=line, column="id")
+        if row["kind"] not in KINDS:
+            raise InputError(name, f"kind must be one of {KINDS}", row=line, column="kind")
+        if row["applies_to"] not in APPLIES:
+            raise InputError(name, f"applies_to must be one of {APPLIES}", row=line, column="applies_to")
+        if row["kind"] == "law" and not row["act_number"]:
+            raise InputError(name, "a law needs its official number", row=line, column="act_number")
+    dup = df["id"][df["id"].duplicated()]
+    if len(dup):
+        raise InputError(name, f"duplicated id {dup.iloc[0]!r}", column="id")
+    for col in ("date_signed", "date_in_force"):
+        try:
+            df[col] = pd.to_datetime(df[col].replace("", None), format="%Y-%m-%d")
+        except (ValueError, TypeError) as exc:
+            raise InputError(name, f"unreadable date ({exc})", column=col) from exc
+    bad = df["date_in_force"].notna() & df["date_signed"].notna() & (df["date_in_force"] < df["date_signed"])
+    if bad.any():
+        raise InputError(name, "in force before signed", row=int(bad.to_numpy().argmax()) + 2,
+                         column="date_in_force")
+    return df.sort_values(["date_in_force", "id"], kind="stable", na_position="last").reset_index(drop=True)
+
+
+def list_events(*, applies_to: str | list[str] | None = None, kind: str | None = None,
+                events: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The calendar, optionally only the events about some series and of one kind.
+
+    ``applies_to="foreign_agents"`` keeps the foreign-agent laws and the events that
+    apply to all series; ``kind`` is ``"law"`` or ``"event"``.
+    """
+    ev = _select(events, applies_to)
+    if kind is not None:
+        if kind not in KINDS:
+            raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
+        ev = ev[ev["kind"] == kind]
+    return ev.reset_index(drop=True)
+
+
+def _select(events: pd.DataFrame | None, applies_to: str | list[str] | None) -> pd.DataFrame:
+    ev = load_events() if events is None else events
+    if applies_to is None:
+        return ev
+    wanted = {applies_to} if isinstance(applies_to, str) else set(applies_to)
+    return ev[ev["applies_to"].isin(wanted | {"all"})]
+
+
+def events_for_series(index: pd.PeriodIndex | pd.Series, *, applies_to: str | list[str] | None = None,
+                      min_side: int = MIN_SIDE, min_gap: int | None = None, lag: int = 0,
+                      events: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Which calendar events can serve as step interventions on a series, and why not.
+
+    Parameters
+    ----------
+    index : PeriodIndex or Series
+        The series (or its index), monthly or annual.
+    applies_to : str or list of str, optional
+        Keep events about these series (``"all"`` events are always kept).
+    min_side : int, default 3
+        Observations needed on each side of a step (as in :func:`fit_count_model`).
+    min_gap : int, optional
+        Minimum number of periods between the starts of two selected steps (default
+        ``min_side``). Events are taken in date order; an event too close to the
+        previous selected one is left out, with the reason.
+    lag : int, default 0
+        Delay in months applied to every step.
+    events : DataFrame, optional
+        A calendar as returned by :func:`load_events` (default: the shipped one).
+
+    Returns
+    -------
+    DataFrame
+        The candidate events with ``period`` (the period containing the start),
+        ``usable`` (bool) and ``reason`` (empty when usable).
+    """
+    idx = index.index if isinstance(index, pd.Series) else index
+    if not isinstance(idx, pd.PeriodIndex):
+        raise ModelError("events_for_series needs a series with a PeriodIndex")
+    gap = min_side if min_gap is None else min_gap
+    ev = _select(events, applies_to).copy()
+    usable, reasons, periods = [], [], []
+    last_pos: int | None = None
+    last_id = ""
+    for _, row in ev.iterrows():
+        if pd.isna(row["date_in_force"]):
+            usable.append(False)
+            reasons.append("no date in force recorded")
+            periods.append(None)
+            continue
+        st = step(row["date_in_force"], lag=lag)
+        s = st.effective_start
+        per = pd.Period(s, freq=idx.freq)
+        periods.append(per)
+        try:
+            encode_interventions(idx, {row["id"]: st}, min_side=min_side)
+        except ModelError as exc:
+            usable.append(False)
+            reasons.append(str(exc))
+            continue
+        pos = int((per - idx[0]).n)
+        if last_pos is not None and pos - last_pos < gap:
+            usable.append(False)
+            reasons.append(f"starts {pos - last_pos} period(s) after {last_id} (minimum {gap})")
+            continue
+        usable.append(True)
+        reasons.append("")
+        last_pos, last_id = pos, row["id"]
+    ev["period"] = periods
+    ev["usable"] = usable
+    ev["reason"] = reasons
+    return ev.reset_index(drop=True)
+
+
+def interventions_for_series(index: pd.PeriodIndex | pd.Series, *, applies_to: str | list[str] | None = None,
+                             min_side: int = MIN_SIDE, min_gap: int | None = None, lag: int = 0,
+                             events: pd.DataFrame | None = None) -> dict[str, Step]:
+    """Steps (named by event id) for the events usable on a series; see :func:`events_for_series`."""
+    ev = events_for_series(index, applies_to=applies_to, min_side=min_side, min_gap=min_gap, lag=lag,
+                           events=events)
+    return {r["id"]: step(r["date_in_force"], lag=lag) for _, r in ev[ev["usable"]].iterrows()}
+
+
+def event_annotations(*, applies_to: str | list[str] | None = None,
+                      events: pd.DataFrame | None = None) -> list[tuple[pd.Timestamp, str]]:
+    """``(date in force, short label)`` pairs for :func:`analysis.plots.style.add_events`."""
+    ev = _select(events, applies_to)
+    ev = ev[ev["date_in_force"].notna()]
+    return [(r["date_in_force"], r["act_number"] or r["title_en"]) for _, r in ev.iterrows()]

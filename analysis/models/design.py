@@ -1,0 +1,212 @@
+"""Design of a count model: checks on the counts, and the columns of the mean.
+
+Column conventions (the names that appear in ``params``):
+
+* ``const``; ``trend`` in years since the first modelled period (so its rate ratio is
+  the yearly growth factor, on monthly and annual series alike);
+* ``seasonality="month"``: dummies ``month_02`` … ``month_12`` (January the reference);
+  ``"fourier"``: ``sin_1``, ``cos_1``, … up to ``fourier_order`` harmonics of the year;
+  on annual series seasonality does not apply and is left out (recorded in ``meta``);
+* exogenous columns under their own names; ``exposure`` enters as ``log(exposure)``
+  offset;
+* ``ar_1`` … ``ar_p``: ``log(1 + y_{t-k})``, an observation-driven autoregression on
+  the log scale (as in the log-linear Poisson autoregressions of Fokianos & Tjøstheim,
+  2011); the first ``p`` observations are conditioned on, not modelled;
+* pulses, ramps and steps under the names given to them.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ModelError
+from .interventions import MIN_SIDE, EncodedInterventions, Intervention, encode_interventions, periods_per_year
+
+#: A series needs at least this many modelled observations, and this many more than parameters.
+MIN_OBS = 8
+MIN_RESIDUAL_DF = 4
+
+MONTH_NAMES = [f"month_{m:02d}" for m in range(2, 13)]
+
+
+def check_counts(y: pd.Series) -> tuple[pd.PeriodIndex, np.ndarray]:
+    """Validate a count series and return its index and values as floats.
+
+    Raises
+    ------
+    ModelError
+        Not a Series with a monthly/annual ``PeriodIndex``; gaps or duplicated periods;
+        missing, negative or non-integer values.
+    """
+    if not isinstance(y, pd.Series):
+        raise ModelError(f"y must be a pandas Series of counts, not {type(y).__name__}")
+    idx = y.index
+    if not isinstance(idx, pd.PeriodIndex):
+        raise ModelError("y must have a PeriodIndex (monthly or annual); convert dates with "
+                         "index.to_period('M') or to_period('Y')")
+    periods_per_year(idx)
+    if len(idx) > 1:
+        if idx.has_duplicates:
+            raise ModelError("y has duplicated periods")
+        gaps = np.diff(idx.asi8)
+        if np.any(gaps != 1):
+            k = int(np.argmax(gaps != 1))
+            raise ModelError(f"y is not a regular series: {idx[k]} is followed by {idx[k + 1]}; "
+                             f"fill periods without events with 0 and cut uncovered periods")
+    try:
+        vals = pd.to_numeric(y, errors="raise").to_numpy(dtype=float, na_value=np.nan)
+    except (TypeError, ValueError) as exc:
+        raise ModelError("y must hold numbers (counts)") from exc
+    miss = np.isnan(vals)
+    if miss.any():
+        where = ", ".join(str(p) for p in idx[miss][:5])
+        raise ModelError(f"y has {int(miss.sum())} missing value(s) (first: {where}); a missing month is "
+                         f"outside coverage and must be cut or filled on purpose before modelling")
+    if np.any(vals < 0):
+        k = int(np.argmax(vals < 0))
+        raise ModelError(f"y has negative counts (first at {idx[k]}: {vals[k]:g})")
+    frac = np.abs(vals - np.round(vals)) > 1e-9
+    if np.any(frac):
+        k = int(np.argmax(frac))
+        raise ModelError(f"y has non-integer counts (first at {idx[k]}: {vals[k]:g})")
+    return idx, np.round(vals)
+
+
+@dataclass(frozen=True)
+class DesignSpec:
+    """Options that define the deterministic columns; reused to extend a fit to new periods."""
+
+    origin: pd.Period
+    ppy: int
+    trend: str | None
+    seasonality: str | None
+    fourier_order: int
+    exog_names: tuple[str, ...]
+    ar: int
+    interventions: Mapping[str, Intervention]
+
+
+def deterministic_columns(spec: DesignSpec, index: pd.PeriodIndex,
+                          exog: pd.DataFrame | None) -> tuple[np.ndarray, list[str]]:
+    """Intercept, trend, seasonality and exogenous columns on ``index``."""
+    n = len(index)
+    pos = (index.asi8 - spec.origin.ordinal).astype(float)
+    cols = [np.ones(n)]
+    names = ["const"]
+    if spec.trend == "linear":
+        cols.append(pos / spec.ppy)
+        names.append("trend")
+    if spec.ppy == 12 and spec.seasonality == "month":
+        month = index.month.to_numpy()
+        for m in range(2, 13):
+            cols.append((month == m).astype(float))
+        names.extend(MONTH_NAMES)
+    elif spec.ppy == 12 and spec.seasonality == "fourier":
+        month = index.month.to_numpy().astype(float) - 1.0
+        for k in range(1, spec.fourier_order + 1):
+            cols.append(np.sin(2 * np.pi * k * month / 12))
+            cols.append(np.cos(2 * np.pi * k * month / 12))
+            names.extend([f"sin_{k}", f"cos_{k}"])
+        if spec.fourier_order == 6:  # sin_6 is identically zero on whole months
+            drop = names.index("sin_6")
+            cols.pop(drop)
+            names.pop(drop)
+    if spec.exog_names:
+        assert exog is not None
+        for c in spec.exog_names:
+            cols.append(exog[c].to_numpy(dtype=float))
+            names.append(c)
+    return np.column_stack(cols), names
+
+
+def ar_columns(values: np.ndarray, ar: int) -> np.ndarray:
+    """``log(1 + y_{t-k})`` for k = 1..ar, NaN where the lag is not available."""
+    n = len(values)
+    out = np.full((n, ar), np.nan)
+    for k in range(1, ar + 1):
+        out[k:, k - 1] = np.log1p(values[:-k])
+    return out
+
+
+def align_exog(exog: pd.DataFrame | pd.Series | None, index: pd.PeriodIndex,
+               what: str = "exog") -> pd.DataFrame | None:
+    """Return ``exog`` as a frame on ``index``; refuse missing periods or values."""
+    if exog is None:
+        return None
+    if isinstance(exog, pd.Series):
+        exog = exog.to_frame(name=exog.name if exog.name is not None else what)
+    if not isinstance(exog, pd.DataFrame):
+        raise ModelError(f"{what} must be a pandas Series or DataFrame with the series' PeriodIndex")
+    if not isinstance(exog.index, pd.PeriodIndex) or exog.index.freqstr != index.freqstr:
+        raise ModelError(f"{what} must have a PeriodIndex of the same frequency as y")
+    missing = index.difference(exog.index)
+    if len(missing):
+        raise ModelError(f"{what} has no rows for {len(missing)} period(s) of the series (first: {missing[0]})")
+    out = exog.loc[index].apply(pd.to_numeric, errors="coerce").astype(float)
+    if out.isna().any().any():
+        raise ModelError(f"{what} has missing or non-numeric values inside the series")
+    return out
+
+
+@dataclass(frozen=True)
+class Design:
+    """Everything the likelihood needs, on the modelled periods."""
+
+    index: pd.PeriodIndex
+    y: np.ndarray
+    X: np.ndarray
+    x_names: list[str]
+    enc: EncodedInterventions
+    offset: np.ndarray
+
+    @property
+    def names(self) -> list[str]:
+        return [*self.x_names, *self.enc.step_names]
+
+
+def build_design(spec: DesignSpec, index: pd.PeriodIndex, values: np.ndarray,
+                 exog: pd.DataFrame | None, exposure: np.ndarray | None, *,
+                 min_side: int = MIN_SIDE, check: bool = True) -> Design:
+    """Assemble the design on the modelled rows (after the first ``ar`` periods)."""
+    det, names = deterministic_columns(spec, index, exog)
+    cols = [det]
+    if spec.ar:
+        cols.append(ar_columns(values, spec.ar))
+        names = [*names, *[f"ar_{k}" for k in range(1, spec.ar + 1)]]
+    keep = slice(spec.ar, None)
+    idx = index[keep]
+    enc = encode_interventions(idx, spec.interventions, min_side=min_side, check=check)
+    cols.append(np.zeros((len(index), 0)))
+    X = np.hstack(cols)[keep]
+    if enc.loglinear.shape[1]:
+        X = np.hstack([X, enc.loglinear])
+        names = [*names, *enc.loglinear_names]
+    offset = np.log(exposure[keep]) if exposure is not None else np.zeros(len(idx))
+    return Design(idx, values[keep], X, names, enc, offset)
+
+
+def check_rank(design: Design) -> None:
+    """Refuse collinear designs, naming the first column explained by the others.
+
+    The check uses the derivative of ``log mu`` at zero step effects, where a step's
+    column is the share of each period it covers.
+    """
+    d = np.hstack([design.X, design.enc.fraction])
+    names = design.names
+    scale = np.sqrt(np.sum(d ** 2, axis=0))
+    if np.any(scale == 0):
+        bad = names[int(np.argmin(scale))]
+        raise ModelError(f"column {bad!r} is zero on every modelled period (collinear design)")
+    z = d / scale
+    kept: list[int] = []
+    for j in range(z.shape[1]):
+        trial = z[:, [*kept, j]]
+        sv = np.linalg.svd(trial, compute_uv=False)
+        if sv[-1] / sv[0] < 1e-9:
+            others = ", ".join(repr(names[i]) for i in kept[-4:])
+            raise ModelError(f"column {names[j]!r} is a linear combination of the other columns "
+                             f"(collinear design; e.g. with {others}); drop it or an overlapping term")
+        kept.append(j)
