@@ -1,0 +1,319 @@
+"""Report configuration: which series, models, penalties, periods and headlines.
+
+The configuration is a TOML file; :data:`DEFAULT_CONFIG` (``analysis/config/default.toml``)
+produces the standard report. Every option that changes a number is named here, so a
+report can be reproduced from its configuration and the processed data alone.
+
+A series lists as estimable *interventions* only the laws with enough months on both
+sides inside its coverage and far enough from each other to be told apart; the other
+laws of the calendar are *annotations* (drawn on figures, not estimated).
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+
+DEFAULT_CONFIG = Path(__file__).resolve().parents[1] / "config" / "default.toml"
+
+SHAPES = ("step", "pulse", "ramp")
+COSTS = ("poisson", "negbin", "normal_mean", "normal_meanvar")
+METHODS = ("pelt", "binseg")
+PENALTIES = ("bic", "mbic", "aic")
+FAMILIES = ("poisson", "negbin")
+BREAKDOWNS = ("kind", "category", "basis")
+
+
+@dataclass(frozen=True)
+class DatedItem:
+    """A dated law or event: an estimable intervention or an annotation."""
+
+    name: str
+    date: str
+    shape: str = "step"
+    lag: int = 0
+    label: str = ""
+    event: str = ""
+    registries: tuple[str, ...] = ()
+
+    @property
+    def short(self) -> str:
+        """Short label for figures (``label`` if given, else ``name``)."""
+        return self.label or self.name
+
+
+@dataclass(frozen=True)
+class ChangepointOptions:
+    """Options of the change-point search and its uncertainty."""
+
+    cost: str = "negbin"
+    method: str = "pelt"
+    penalty: str | float = "mbic"
+    min_size: int = 3
+    conf_int_draws: int = 99
+    bayes_max_breaks: int | None = 6
+
+
+@dataclass(frozen=True)
+class ModelOptions:
+    """Options of the count regression."""
+
+    family: str = "negbin"
+    trend: str | None = "linear"
+    seasonality: str | None = "month"
+    exposure: str | None = None
+    ar: int = 0
+    counterfactual_draws: int = 1000
+    min_side: int = 12
+    min_gap: int = 9
+
+
+@dataclass(frozen=True)
+class SeriesSpec:
+    """One monthly series of the report and what is done with it."""
+
+    id: str
+    registry: str
+    measure: str = "inclusions"
+    category: str = "all"
+    title: str = ""
+    stock: bool = True
+    breakdowns: tuple[str, ...] = ()
+    start: str | None = None
+    end: str | None = None
+    drop_incomplete: bool = True
+    changepoints: bool = True
+    bayes: bool = True
+    cost: str | None = None
+    count_model: bool = False
+    interventions: tuple[DatedItem, ...] = ()
+    sensitivity_bases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ConvictionOptions:
+    """Annual convictions: which articles are modelled and which only described."""
+
+    articles: tuple[str, ...] = ("275", "205.2", "280", "282")
+    described: tuple[str, ...] = ()
+    charge: str = "main"
+    min_years_for_breaks: int = 10
+    min_size: int = 2
+    cost: str = "negbin"
+    family: str = "negbin"
+    trend: str | None = "linear"
+    interventions: tuple[DatedItem, ...] = ()
+
+
+@dataclass(frozen=True)
+class Headline:
+    """A published headline figure and the rule that computes ours beside it."""
+
+    label: str
+    published: float
+    source: str
+    registry: str
+    rule: str
+    start: str = ""
+    end: str = ""
+    reason: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class ReportConfig:
+    """Everything a report run needs besides the processed data."""
+
+    title: str = "Repression in Russia in numbers"
+    lang: str = "en"
+    figure_format: str = "svg"
+    alpha: float = 0.05
+    seed: int = 20250101
+    source_registries: str = "Ministry of Justice of the Russian Federation (Минюст России), registries"
+    source_convictions: str = "Judicial Department (Судебный департамент), forms 10-а and 10.3"
+    headline_year: int = 2024
+    changepoint: ChangepointOptions = field(default_factory=ChangepointOptions)
+    model: ModelOptions = field(default_factory=ModelOptions)
+    series: tuple[SeriesSpec, ...] = ()
+    convictions: ConvictionOptions = field(default_factory=ConvictionOptions)
+    annotations: tuple[DatedItem, ...] = ()
+    headlines: tuple[Headline, ...] = ()
+    path: str = ""
+
+
+def _fail(path: str, msg: str) -> InputError:
+    return InputError(path, msg)
+
+
+def _check_keys(path: str, where: str, table: dict[str, Any], allowed: set[str]) -> None:
+    extra = sorted(set(table) - allowed)
+    if extra:
+        raise _fail(path, f"unknown key(s) in {where}: {', '.join(extra)}")
+
+
+def _dated(path: str, where: str, items: Any) -> tuple[DatedItem, ...]:
+    out = []
+    for i, it in enumerate(items or []):
+        if not isinstance(it, dict):
+            raise _fail(path, f"{where}[{i}] must be a table")
+        _check_keys(path, f"{where}[{i}]", it, {"name", "date", "shape", "lag", "label", "event",
+                                                   "registries"})
+        if "name" not in it or "date" not in it:
+            raise _fail(path, f"{where}[{i}] needs 'name' and 'date'")
+        shape = str(it.get("shape", "step"))
+        if shape not in SHAPES:
+            raise _fail(path, f"{where}[{i}]: shape must be one of {SHAPES}, not {shape!r}")
+        out.append(DatedItem(name=str(it["name"]), date=str(it["date"]), shape=shape,
+                             lag=int(it.get("lag", 0)), label=str(it.get("label", "")),
+                             event=str(it.get("event", "")),
+                             registries=tuple(str(r) for r in it.get("registries", ()))))
+    return tuple(out)
+
+
+def _choice(path: str, where: str, value: Any, allowed: tuple[str, ...]) -> str:
+    if value not in allowed:
+        raise _fail(path, f"{where} must be one of {', '.join(allowed)}, not {value!r}")
+    return str(value)
+
+
+def _none(value: Any) -> Any:
+    return None if value in ("", "none", None) else value
+
+
+def config_from_dict(raw: dict[str, Any], *, path: str = "<config>") -> ReportConfig:
+    """Validate a parsed TOML document and build a :class:`ReportConfig`.
+
+    Raises
+    ------
+    InputError
+        Naming the file and the offending key.
+    """
+    _check_keys(path, "the top level", raw,
+                {"report", "changepoint", "count_model", "series", "convictions", "annotations",
+                 "headlines"})
+    rep = dict(raw.get("report", {}))
+    _check_keys(path, "[report]", rep, {"title", "lang", "figure_format", "alpha", "seed",
+                                        "source_registries", "source_convictions",
+                                        "headline_year"})
+    cp = dict(raw.get("changepoint", {}))
+    _check_keys(path, "[changepoint]", cp, {"cost", "method", "penalty", "min_size", "conf_int_draws",
+                                            "bayes_max_breaks"})
+    penalty = cp.get("penalty", "mbic")
+    if not isinstance(penalty, (int, float)):
+        penalty = _choice(path, "[changepoint] penalty", penalty, PENALTIES)
+    cpo = ChangepointOptions(
+        cost=_choice(path, "[changepoint] cost", cp.get("cost", "negbin"), COSTS),
+        method=_choice(path, "[changepoint] method", cp.get("method", "pelt"), METHODS),
+        penalty=penalty,
+        min_size=int(cp.get("min_size", 3)),
+        conf_int_draws=int(cp.get("conf_int_draws", 99)),
+        bayes_max_breaks=_none(cp.get("bayes_max_breaks", 6)),
+    )
+    cm = dict(raw.get("count_model", {}))
+    _check_keys(path, "[count_model]", cm, {"family", "trend", "seasonality", "exposure", "ar",
+                                              "counterfactual_draws", "min_side", "min_gap"})
+    mo = ModelOptions(
+        family=_choice(path, "[count_model] family", cm.get("family", "negbin"), FAMILIES),
+        trend=_none(cm.get("trend", "linear")),
+        seasonality=_none(cm.get("seasonality", "month")),
+        exposure=_none(cm.get("exposure")),
+        ar=int(cm.get("ar", 0)),
+        counterfactual_draws=int(cm.get("counterfactual_draws", 1000)),
+        min_side=int(cm.get("min_side", 12)),
+        min_gap=int(cm.get("min_gap", 9)),
+    )
+    series = []
+    seen: set[str] = set()
+    for i, s in enumerate(raw.get("series", [])):
+        where = f"[[series]] #{i + 1}"
+        _check_keys(path, where, s, {"id", "registry", "measure", "category", "title", "stock",
+                                     "breakdowns", "start", "end", "drop_incomplete", "changepoints", "bayes",
+                                     "cost", "count_model", "interventions", "sensitivity_bases"})
+        for key in ("id", "registry"):
+            if key not in s:
+                raise _fail(path, f"{where} needs {key!r}")
+        if s["id"] in seen:
+            raise _fail(path, f"{where}: duplicate id {s['id']!r}")
+        seen.add(s["id"])
+        for b in s.get("breakdowns", []):
+            _choice(path, f"{where} breakdowns", b, BREAKDOWNS)
+        cost = s.get("cost")
+        if cost is not None:
+            _choice(path, f"{where} cost", cost, COSTS)
+        series.append(SeriesSpec(
+            id=str(s["id"]), registry=_choice(path, f"{where} registry", s["registry"],
+                                              ("foreign_agents", "undesirable")),
+            measure=_choice(path, f"{where} measure", s.get("measure", "inclusions"),
+                            ("inclusions", "exclusions", "net", "active")),
+            category=str(s.get("category", "all")), title=str(s.get("title", "")),
+            stock=bool(s.get("stock", True)), breakdowns=tuple(s.get("breakdowns", [])),
+            start=_none(s.get("start")), end=_none(s.get("end")),
+            drop_incomplete=bool(s.get("drop_incomplete", True)),
+            changepoints=bool(s.get("changepoints", True)), bayes=bool(s.get("bayes", True)), cost=cost,
+            count_model=bool(s.get("count_model", False)),
+            interventions=_dated(path, f"{where} interventions", s.get("interventions")),
+            sensitivity_bases=tuple(str(b) for b in s.get("sensitivity_bases", [])),
+        ))
+    cv = dict(raw.get("convictions", {}))
+    _check_keys(path, "[convictions]", cv, {"articles", "described", "charge", "min_years_for_breaks",
+                                             "min_size", "cost", "family", "trend", "interventions"})
+    co = ConvictionOptions(
+        articles=tuple(str(a) for a in cv.get("articles", ("275", "205.2", "280", "282"))),
+        described=tuple(str(a) for a in cv.get("described", ())),
+        charge=_choice(path, "[convictions] charge", cv.get("charge", "main"), ("main", "additional", "all")),
+        min_years_for_breaks=int(cv.get("min_years_for_breaks", 10)),
+        min_size=int(cv.get("min_size", 2)),
+        cost=_choice(path, "[convictions] cost", cv.get("cost", "negbin"), COSTS),
+        family=_choice(path, "[convictions] family", cv.get("family", "negbin"), FAMILIES),
+        trend=_none(cv.get("trend", "linear")),
+        interventions=_dated(path, "[convictions] interventions", cv.get("interventions")),
+    )
+    heads = []
+    for i, h in enumerate(raw.get("headlines", [])):
+        where = f"[[headlines]] #{i + 1}"
+        _check_keys(path, where, h, {"label", "published", "source", "registry", "rule", "start",
+                                     "end", "reason", "url"})
+        for key in ("label", "published", "source", "registry", "rule"):
+            if key not in h:
+                raise _fail(path, f"{where} needs {key!r}")
+        heads.append(Headline(label=str(h["label"]), published=float(h["published"]),
+                              source=str(h["source"]), registry=str(h["registry"]),
+                              rule=_choice(path, f"{where} rule", h["rule"], ("cumulative_to", "inclusions_between")),
+                              start=str(h.get("start", "")), end=str(h.get("end", "")),
+                              reason=str(h.get("reason", "")), url=str(h.get("url", ""))))
+    lang = _choice(path, "[report] lang", rep.get("lang", "en"), ("en", "ru"))
+    fmt = _choice(path, "[report] figure_format", rep.get("figure_format", "svg"), ("svg", "png"))
+    alpha = float(rep.get("alpha", 0.05))
+    if not 0 < alpha < 1:
+        raise _fail(path, f"[report] alpha must be in (0, 1), not {alpha}")
+    return ReportConfig(
+        title=str(rep.get("title", ReportConfig.title)), lang=lang, figure_format=fmt, alpha=alpha,
+        seed=int(rep.get("seed", 20250101)),
+        source_registries=str(rep.get("source_registries", ReportConfig.source_registries)),
+        source_convictions=str(rep.get("source_convictions", ReportConfig.source_convictions)),
+        headline_year=int(rep.get("headline_year", 2024)),
+        changepoint=cpo, model=mo, series=tuple(series), convictions=co,
+        annotations=_dated(path, "[[annotations]]", raw.get("annotations")),
+        headlines=tuple(heads), path=path,
+    )
+
+
+def load_config(path: str | Path | None = None) -> ReportConfig:
+    """Read and validate a report configuration (the committed default when ``path`` is None).
+
+    Raises
+    ------
+    InputError
+        When the file is missing, is not valid TOML, or has unknown or invalid keys.
+    """
+    p = Path(path) if path is not None else DEFAULT_CONFIG
+    try:
+        raw = tomllib.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(str(p), "configuration file not found") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(str(p), f"not valid TOML ({exc})") from None
+    return config_from_dict(raw, path=str(p))

@@ -1,0 +1,48 @@
+import pytest
+
+from analysis.errors import InputError
+from analysis.report.config import DEFAULT_CONFIG, config_from_dict, load_config
+
+
+def test_default_config_loads():
+    cfg = load_config()
+    ids = [s.id for s in cfg.series]
+    assert ids == sorted(set(ids), key=ids.index)  # unique
+    assert "fa_inclusions" in ids and "und_inclusions" in ids
+    assert cfg.changepoint.cost in ("poisson", "negbin")
+    fa = next(s for s in cfg.series if s.id == "fa_inclusions")
+    # estimable laws are at least nine months apart and inside coverage (2013-06 onwards)
+    dates = sorted(i.date for i in fa.interventions)
+    assert dates[0] > "2014-06"
+    months = [int(d[:4]) * 12 + int(d[5:7]) for d in dates]
+    assert min(b - a for a, b in zip(months, months[1:])) >= 9
+    assert {h.published for h in cfg.headlines} >= {223, 65, 169}
+
+
+def test_default_config_path_exists():
+    assert DEFAULT_CONFIG.is_file()
+
+
+@pytest.mark.parametrize("raw, fragment", [
+    ({"bogus": {}}, "unknown key"),
+    ({"changepoint": {"penalty": "bogus"}}, "penalty"),
+    ({"changepoint": {"cost": "l2"}}, "cost"),
+    ({"series": [{"id": "a"}]}, "registry"),
+    ({"series": [{"id": "a", "registry": "x"}]}, "registry"),
+    ({"series": [{"id": "a", "registry": "undesirable"}, {"id": "a", "registry": "undesirable"}]}, "duplicate"),
+    ({"series": [{"id": "a", "registry": "undesirable",
+                  "interventions": [{"name": "x", "date": "2020-01-01", "shape": "wave"}]}]}, "shape"),
+    ({"report": {"alpha": 2}}, "alpha"),
+])
+def test_bad_config_is_refused(raw, fragment):
+    with pytest.raises(InputError, match=fragment):
+        config_from_dict(raw, path="x.toml")
+
+
+def test_bad_toml_names_the_file(tmp_path):
+    p = tmp_path / "c.toml"
+    p.write_text("[report\n", encoding="utf-8")
+    with pytest.raises(InputError, match="c.toml"):
+        load_config(p)
+    with pytest.raises(InputError, match="not found"):
+        load_config(tmp_path / "missing.toml")
