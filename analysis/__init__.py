@@ -11,7 +11,7 @@ Everything exported here is the public API; the rest may change.
 Examples
 --------
 >>> import analysis
->>> y = analysis.monthly_series("foreign_agents", "inclusions")      # doctest: +SKIP
+>>> y = analysis.monthly_series("foreign_agents", "inclusions", drop_incomplete=True)  # doctest: +SKIP
 >>> cp = analysis.detect_changepoints(y, cost="negbin")             # doctest: +SKIP
 >>> cp.conf_int()                                                    # doctest: +SKIP
 >>> fit = analysis.fit_count_model(y, interventions={"255-FZ": analysis.step("2022-12")})  # doctest: +SKIP
@@ -45,6 +45,14 @@ from .models import (
     step,
     steps_from_breaks,
 )
+from .processed import (
+    annual_convictions,
+    monthly_series,
+    read_annual_convictions,
+    read_monthly_series,
+    series_catalogue,
+)
+from .report import build_report
 from .sources import LOADER_NAMES, get_loader
 from .sources.cdep import load_cdep_form10_3, load_cdep_form10a
 from .sources.foreign_agents import (
@@ -78,7 +86,9 @@ __all__ = [
     "PoissonCost",
     "TestResult",
     "__version__",
+    "annual_convictions",
     "bayesian_changepoints",
+    "build_report",
     "crops",
     "detect_changepoints",
     "event_annotations",
@@ -98,8 +108,12 @@ __all__ = [
     "load_undesirable_rest_json",
     "load_undesirable_scrape_json",
     "load_events",
+    "monthly_series",
     "pulse",
     "ramp",
+    "read_annual_convictions",
+    "read_monthly_series",
+    "series_catalogue",
     "step",
     "steps_from_breaks",
 ]
