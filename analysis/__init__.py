@@ -18,53 +18,78 @@ Examples
 """
 from __future__ import annotations
 
+import importlib
+from typing import Any
+
 __version__ = "0.1.0"
 
-from .changepoint import (
-    BayesianChangePointResult,
-    ChangePointResult,
-    CropsPath,
-    GammaPrior,
-    NegBinCost,
-    NormalMeanCost,
-    NormalMeanVarCost,
-    PoissonCost,
-    bayesian_changepoints,
-    crops,
-    detect_changepoints,
-)
-from .errors import AnalysisError, AnalysisWarning, ChecksumError, InputError, ModelError
-from .events import event_annotations, events_for_series, interventions_for_series, list_events, load_events
-from .models import (
-    CountModelResult,
-    Counterfactual,
-    TestResult,
-    fit_count_model,
-    pulse,
-    ramp,
-    step,
-    steps_from_breaks,
-)
-from .processed import (
-    annual_convictions,
-    monthly_series,
-    read_annual_convictions,
-    read_monthly_series,
-    series_catalogue,
-)
-from .report import build_report
-from .sources import LOADER_NAMES, get_loader
-from .sources.cdep import load_cdep_form10_3, load_cdep_form10a
-from .sources.foreign_agents import (
-    load_foreign_agents_csv,
-    load_foreign_agents_pdf_json,
-    load_foreign_agents_rest_json,
-    load_foreign_agents_xlsx,
-)
-from .sources.minjust_rest import load_minjust_rest_values
-from .sources.published import load_published_convictions
-from .sources.undesirable import load_undesirable_rest_json, load_undesirable_scrape_json
-from .sources.base import LoadResult
+# Public name → module that defines it. Imported on first use, so that the command
+# line (``python -m analysis validate ...``) does not pay for numba, statsmodels and
+# matplotlib when it only needs a loader.
+_EXPORTS: dict[str, str] = {
+    "AnalysisError": ".errors",
+    "AnalysisWarning": ".errors",
+    "BayesianChangePointResult": ".changepoint",
+    "ChangePointResult": ".changepoint",
+    "ChecksumError": ".errors",
+    "CountModelResult": ".models",
+    "Counterfactual": ".models",
+    "CropsPath": ".changepoint",
+    "GammaPrior": ".changepoint",
+    "InputError": ".errors",
+    "LOADER_NAMES": ".sources",
+    "LoadResult": ".sources.base",
+    "ModelError": ".errors",
+    "NegBinCost": ".changepoint",
+    "NormalMeanCost": ".changepoint",
+    "NormalMeanVarCost": ".changepoint",
+    "PoissonCost": ".changepoint",
+    "TestResult": ".models",
+    "annual_convictions": ".processed",
+    "bayesian_changepoints": ".changepoint",
+    "build_report": ".report",
+    "crops": ".changepoint",
+    "detect_changepoints": ".changepoint",
+    "event_annotations": ".events",
+    "events_for_series": ".events",
+    "fit_count_model": ".models",
+    "get_loader": ".sources",
+    "interventions_for_series": ".events",
+    "list_events": ".events",
+    "load_cdep_form10_3": ".sources.cdep",
+    "load_cdep_form10a": ".sources.cdep",
+    "load_events": ".events",
+    "load_foreign_agents_csv": ".sources.foreign_agents",
+    "load_foreign_agents_pdf_json": ".sources.foreign_agents",
+    "load_foreign_agents_rest_json": ".sources.foreign_agents",
+    "load_foreign_agents_xlsx": ".sources.foreign_agents",
+    "load_minjust_rest_values": ".sources.minjust_rest",
+    "load_published_convictions": ".sources.published",
+    "load_undesirable_rest_json": ".sources.undesirable",
+    "load_undesirable_scrape_json": ".sources.undesirable",
+    "monthly_series": ".processed",
+    "pulse": ".models",
+    "ramp": ".models",
+    "read_annual_convictions": ".processed",
+    "read_monthly_series": ".processed",
+    "series_catalogue": ".processed",
+    "step": ".models",
+    "steps_from_breaks": ".models",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'analysis' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))
+
 
 __all__ = [
     "AnalysisError",

@@ -44,7 +44,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from .sources import LOADER_NAMES, get_loader
 
     if args.source not in LOADER_NAMES:
-        return _fail(f"unknown source {args.source!r}; choose one of: {', '.join(LOADER_NAMES)}")
+        msg = f"unknown source {args.source!r}; choose one of: {', '.join(LOADER_NAMES)}"
+        if args.json:
+            print(json.dumps({"file": str(args.path), "source": args.source, "error": msg}, ensure_ascii=False))
+        return _fail(msg)
     loader = get_loader(args.source)
     try:
         res = loader(Path(args.path))

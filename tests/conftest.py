@@ -1,7 +1,10 @@
 """Shared fixtures: where the raw-data mirror is, and skipping when it is absent."""
 from __future__ import annotations
 
+import contextlib
+import io
 import os
+import warnings
 from pathlib import Path
 
 import matplotlib
@@ -32,11 +35,67 @@ def mirror() -> Path:
     return m
 
 
+def _capture(root: Path, tag: str, fn) -> object:
+    """Run ``fn`` with stderr and warnings captured into ``root/logs`` (scanned by the privacy test)."""
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = fn()
+    logs = root / "logs"
+    logs.mkdir(exist_ok=True)
+    (logs / f"{tag}-stderr.log").write_text(err.getvalue(), encoding="utf-8")
+    (logs / f"{tag}-warnings.log").write_text("\n".join(str(w.message) for w in caught), encoding="utf-8")
+    return result
+
+
+def write_fast_config(folder: Path) -> Path:
+    """The packaged report configuration with few bootstrap and Monte Carlo draws."""
+    from analysis.report.config import DEFAULT_CONFIG
+
+    text = DEFAULT_CONFIG.read_text(encoding="utf-8")
+    text = text.replace("conf_int_draws = 49", "conf_int_draws = 9")
+    text = text.replace("counterfactual_draws = 1000", "counterfactual_draws = 100")
+    path = folder / "fast.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 @pytest.fixture(scope="session")
-def built(mirror, tmp_path_factory):
-    """One build of data/processed from the mirror into a temporary folder, shared by the session."""
+def fast_config(tmp_path_factory) -> Path:
+    """Path of a fast report configuration (few bootstrap draws)."""
+    return write_fast_config(tmp_path_factory.mktemp("config"))
+
+
+@pytest.fixture(scope="session")
+def mirror_build_run(mirror, tmp_path_factory):
+    """One ``build`` from the mirror per session: (root with processed/ and logs/, BuildOutputs)."""
     from analysis.build import build_processed
 
-    out = tmp_path_factory.mktemp("processed")
-    outputs = build_processed(raw_dir=out / "no-raw", mirror=mirror, out_dir=out, progress=False)
-    return out, outputs
+    root = tmp_path_factory.mktemp("mirror-build")
+    outputs = _capture(root, "build", lambda: build_processed(raw_dir=root / "no-raw", mirror=mirror,
+                                                               out_dir=root / "processed", progress=True))
+    return root, outputs
+
+
+@pytest.fixture(scope="session")
+def mirror_build_dir(mirror_build_run) -> Path:
+    """Folder with ``processed/`` (a fresh build from the mirror) and ``logs/``."""
+    return mirror_build_run[0]
+
+
+@pytest.fixture(scope="session")
+def mirror_report_dir(mirror_build_dir, fast_config, tmp_path_factory) -> Path:
+    """One fast ``report`` on the mirror build per session: folder with ``report/`` and ``logs/``."""
+    from analysis.report import run_report
+
+    root = tmp_path_factory.mktemp("mirror-report")
+    _capture(root, "report", lambda: run_report(fast_config, root / "report", progress=True,
+                                                data_dir=mirror_build_dir / "processed"))
+    return root
+
+
+@pytest.fixture(scope="session")
+def built(mirror_build_run):
+    """The session's build from the mirror: (processed folder, BuildOutputs)."""
+    root, outputs = mirror_build_run
+    return root / "processed", outputs

@@ -380,8 +380,12 @@ def _decode_csv(data: bytes, file: str) -> tuple[str, str]:
     """Text of a CSV file: UTF-8 (with or without BOM), else Windows-1251."""
     try:
         return data.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data":
+            # valid UTF-8 up to a character cut in half at the end: a truncated file,
+            # not another encoding (its bytes may still happen to be valid cp1251)
+            raise InputError(file, f"is not valid UTF-8: it ends inside a character at byte {exc.start} "
+                                   "(the file looks truncated)") from None
     try:
         text = data.decode("cp1251")
     except UnicodeDecodeError:
