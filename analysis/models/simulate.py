@@ -19,6 +19,16 @@ from .design import DesignSpec, deterministic_columns
 from .interventions import encode_interventions
 
 
+POISSON_THETA = 1e6
+"""NB2 size above which counts are drawn as Poisson. The extra variance ``mu**2 / theta``
+is then below ``1e-6 * mu**2``: under 0.1% of the Poisson variance for means up to 1000.
+A maximum-likelihood ``theta`` this large means the fit sits at the Poisson boundary,
+where the standard error of ``log theta`` is huge and uninformative."""
+
+THETA_FLOOR = 1e-8
+"""Smallest ``theta`` used in a simulation draw (keeps ``mu / theta`` finite)."""
+
+
 @dataclass(frozen=True)
 class Components:
     """Columns of the mean on a period index, in the order of the parameters."""
@@ -70,6 +80,10 @@ def draw_counts(mu: np.ndarray, theta: float | np.ndarray | None, rng: np.random
     """Poisson (``theta=None``) or NB2 counts with means ``mu``.
 
     ``theta`` is a number or one value per row of ``mu`` (one per simulation draw).
+    A ``theta`` that is infinite or above :data:`POISSON_THETA` is the Poisson limit
+    of NB2 (variance ``mu + mu**2 / theta`` → ``mu``): those counts are drawn from
+    Poisson(``mu``) directly, since the Gamma mixing draw ``Gamma(theta, mu / theta)``
+    degenerates (overflow, division by zero) there.
     """
     mu = np.clip(mu, 0, 1e12)
     if theta is None:
@@ -77,17 +91,37 @@ def draw_counts(mu: np.ndarray, theta: float | np.ndarray | None, rng: np.random
     th = np.asarray(theta, float)
     if th.ndim:
         th = th.reshape((-1,) + (1,) * (mu.ndim - 1))
-    return rng.poisson(rng.gamma(th, mu / th)).astype(float)
+    limit = ~np.isfinite(th) | (th > POISSON_THETA)
+    if not limit.any():
+        lam = rng.gamma(th, mu / th)
+    else:
+        th_b = np.broadcast_to(th, mu.shape)
+        mixed = ~np.broadcast_to(limit, mu.shape)
+        lam = np.array(mu, float, copy=True)
+        if mixed.any():
+            lam[mixed] = rng.gamma(th_b[mixed], mu[mixed] / th_b[mixed])
+    return rng.poisson(np.minimum(lam, 1e12)).astype(float)
 
 
 def draw_theta(theta: float | None, se_log: float | None, n_sim: int,
                rng: np.random.Generator) -> np.ndarray | None:
-    """Draws of ``theta`` from a normal distribution of ``log theta`` (None for Poisson)."""
+    """Draws of ``theta`` from a normal distribution of ``log theta`` (None for Poisson).
+
+    An estimate that is infinite or above :data:`POISSON_THETA` is the Poisson limit:
+    every draw is ``inf`` (no Gamma mixing; its standard error, which is then huge and
+    meaningless, is not used). Draws above the threshold are likewise set to ``inf``;
+    draws below :data:`THETA_FLOOR` are raised to it, so that the Gamma mixing draw
+    stays finite.
+    """
     if theta is None:
         return None
+    if not np.isfinite(theta) or theta > POISSON_THETA:
+        return np.full(n_sim, np.inf)
     if not se_log or not np.isfinite(se_log):
         return np.full(n_sim, theta)
-    return np.exp(np.log(theta) + se_log * rng.standard_normal(n_sim))
+    log_draws = np.log(theta) + se_log * rng.standard_normal(n_sim)
+    big = log_draws > np.log(POISSON_THETA)
+    return np.where(big, np.inf, np.exp(np.clip(log_draws, np.log(THETA_FLOOR), np.log(POISSON_THETA))))
 
 
 def simulate_paths(comp: Components, params: np.ndarray, theta: float | np.ndarray | None, observed: np.ndarray,

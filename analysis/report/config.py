@@ -89,8 +89,13 @@ class SeriesSpec:
     bayes: bool = True
     cost: str | None = None
     count_model: bool = False
+    ar: int | None = None
     interventions: tuple[DatedItem, ...] = ()
     sensitivity_bases: tuple[str, ...] = ()
+
+    def ar_order(self, model: ModelOptions) -> int:
+        """Autoregressive order of this series' count model (its own ``ar``, else ``[count_model].ar``)."""
+        return model.ar if self.ar is None else self.ar
 
 
 @dataclass(frozen=True)
@@ -231,7 +236,7 @@ def config_from_dict(raw: dict[str, Any], *, path: str = "<config>") -> ReportCo
         where = f"[[series]] #{i + 1}"
         _check_keys(path, where, s, {"id", "registry", "measure", "category", "title", "stock",
                                      "breakdowns", "start", "end", "drop_incomplete", "changepoints", "bayes",
-                                     "cost", "count_model", "interventions", "sensitivity_bases"})
+                                     "cost", "count_model", "ar", "interventions", "sensitivity_bases"})
         for key in ("id", "registry"):
             if key not in s:
                 raise _fail(path, f"{where} needs {key!r}")
@@ -243,6 +248,9 @@ def config_from_dict(raw: dict[str, Any], *, path: str = "<config>") -> ReportCo
         cost = s.get("cost")
         if cost is not None:
             _choice(path, f"{where} cost", cost, COSTS)
+        ar = s.get("ar")
+        if ar is not None and (isinstance(ar, bool) or not isinstance(ar, int) or ar < 0):
+            raise _fail(path, f"{where}: ar must be a non-negative integer, not {ar!r}")
         series.append(SeriesSpec(
             id=str(s["id"]), registry=_choice(path, f"{where} registry", s["registry"],
                                               ("foreign_agents", "undesirable")),
@@ -253,7 +261,7 @@ def config_from_dict(raw: dict[str, Any], *, path: str = "<config>") -> ReportCo
             start=_none(s.get("start")), end=_none(s.get("end")),
             drop_incomplete=bool(s.get("drop_incomplete", True)),
             changepoints=bool(s.get("changepoints", True)), bayes=bool(s.get("bayes", True)), cost=cost,
-            count_model=bool(s.get("count_model", False)),
+            count_model=bool(s.get("count_model", False)), ar=ar,
             interventions=_dated(path, f"{where} interventions", s.get("interventions")),
             sensitivity_bases=tuple(str(b) for b in s.get("sensitivity_bases", [])),
         ))

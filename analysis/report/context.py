@@ -34,7 +34,6 @@ class ReportContext:
         self.conv_models: dict[str, A.ModelFit] = {}
         self.headline_rows: list[dict[str, str]] = []
         self.doc = Document(title=cfg.title, lang=lang)
-        self.avail = A.available()
 
     def t(self, key: str) -> str:
         return t(key, self.lang)

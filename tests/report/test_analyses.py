@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from analysis.report import analyses as A
 
@@ -35,6 +36,45 @@ def test_effect_of_a_planted_step():
     assert e.excess is not None and e.excess > 0
 
 
+def test_effect_pvalue_is_the_models_adjusted_pvalue():
+    y = _planted(lo=3.0, hi=5.0, n=72, at=36, seed=8)
+    mf = A.fit_model("x", y, family="negbin", trend="linear", seasonality=None,
+                     interventions=[("law", str(y.index[36].start_time.date()), "step", 0)], exog=None, ar=0,
+                     alpha=0.05, n_sim=50, seed=1)
+    (e,) = mf.effects
+    assert e.pvalue == mf.result.pvalues_adjusted["law"]
+    # an independent check: t statistic on the Cox-Reid standard error, df_resid degrees of freedom
+    from scipy import stats
+
+    t = mf.result.params["law"] / mf.result.bse_adjusted["law"]
+    assert e.pvalue == pytest.approx(2 * stats.t.sf(abs(t), mf.result.df_resid), rel=1e-12)
+    # the interval excludes 1 exactly when p < 0.05
+    assert (e.lower > 1 or e.upper < 1) == (e.pvalue < 0.05)
+
+
+def test_ar_model_effect_and_recursive_excess():
+    # AR(1) count process on the log scale with a planted step of log(2) at month 60
+    rng = np.random.default_rng(1)
+    n, at, phi, gamma = 120, 60, 0.5, np.log(2.0)
+    y = np.zeros(n)
+    for t in range(n):
+        lag = np.log1p(y[t - 1]) if t else np.log1p(4.0)
+        y[t] = rng.poisson(np.exp(0.8 + phi * lag + gamma * (t >= at)))
+    s = pd.Series(y, index=pd.period_range("2015-01", periods=n, freq="M"))
+    mf = A.fit_model("x", s, family="poisson", trend=None, seasonality=None,
+                     interventions=[("law", "2020-01-01", "step", 0)], exog=None, ar=1, alpha=0.05,
+                     n_sim=200, seed=3)
+    assert mf.message == "" and mf.result.spec.ar == 1
+    (e,) = mf.effects
+    assert e.lower < 2.0 < e.upper                    # immediate multiplier exp(gamma) = 2
+    cf = mf.result.counterfactual(["law"], alpha=0.05, n_sim=200, rng=3)
+    assert (e.excess, e.excess_lower, e.excess_upper) == cf.total_excess
+    # the recursive excess carries the step through the lag: larger than the immediate effect alone
+    fitted = mf.result.fitted.loc[s.index[at]:]
+    immediate_only = float((fitted - fitted / e.rate_ratio).sum())
+    assert e.excess > immediate_only
+
+
 def test_refusal_becomes_a_message():
     idx = pd.period_range("2022", periods=3, freq="Y")
     y = pd.Series([14.0, 59.0, 82.0], index=idx)
@@ -48,3 +88,10 @@ def test_bayesian_posterior_peaks_at_the_planted_break():
     bayes = A.bayes_breaks("x", y, max_breaks=1)
     assert bayes.break_probability.idxmax() == y.index[30]
     assert bayes.n_breaks_mode == 1
+
+
+def test_bad_intervention_date_becomes_a_message():
+    y = _planted()
+    mf = A.fit_model("x", y, family="negbin", trend=None, seasonality=None,
+                     interventions=[("law", "not a date", "step", 0)], exog=None, ar=0, alpha=0.05)
+    assert mf.result is None and mf.message

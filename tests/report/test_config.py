@@ -33,6 +33,8 @@ def test_default_config_path_exists():
     ({"series": [{"id": "a", "registry": "undesirable",
                   "interventions": [{"name": "x", "date": "2020-01-01", "shape": "wave"}]}]}, "shape"),
     ({"report": {"alpha": 2}}, "alpha"),
+    ({"series": [{"id": "a", "registry": "undesirable", "ar": -1}]}, "ar must be"),
+    ({"series": [{"id": "a", "registry": "undesirable", "ar": 1.5}]}, "ar must be"),
 ])
 def test_bad_config_is_refused(raw, fragment):
     with pytest.raises(InputError, match=fragment):
@@ -46,3 +48,23 @@ def test_bad_toml_names_the_file(tmp_path):
         load_config(p)
     with pytest.raises(InputError, match="not found"):
         load_config(tmp_path / "missing.toml")
+
+
+def test_series_ar_overrides_the_model_default():
+    cfg = config_from_dict({"count_model": {"ar": 2},
+                            "series": [{"id": "a", "registry": "undesirable"},
+                                       {"id": "b", "registry": "undesirable", "ar": 0},
+                                       {"id": "c", "registry": "undesirable", "ar": 1}]})
+    assert [s.ar_order(cfg.model) for s in cfg.series] == [2, 0, 1]
+
+
+def test_default_config_choices():
+    cfg = load_config()
+    fa = next(s for s in cfg.series if s.id == "fa_inclusions")
+    assert fa.ar_order(cfg.model) == 1 and cfg.model.ar == 0
+    und = next(s for s in cfg.series if s.id == "und_inclusions")
+    assert und.ar_order(cfg.model) == 0
+    # the modelled conviction articles were not changed by 32-FZ: the step is the invasion
+    (conv,) = cfg.convictions.interventions
+    assert conv.event == "invasion_2022" and conv.date == "2022-02-24" and conv.lag == 4
+    assert "fz32_2022" not in {i.event for i in cfg.convictions.interventions}

@@ -161,3 +161,16 @@ def test_inlined_figures_are_valid_svg(report):
     for b in blobs:
         root = ET.fromstring(base64.b64decode(b))
         assert root.tag.endswith("svg")
+
+
+def test_model_section_explains_the_autoregressive_term(report):
+    md = report.markdown.read_text(encoding="utf-8")
+    # the default configuration gives foreign-agent inclusions one autoregressive term
+    fa = md.split("Foreign agents (иностранные агенты): inclusions per month")
+    block = next(b for b in fa if "This model has 1 autoregressive term" in b)
+    assert "immediate (short-run) multipliers" in block
+    assert "simulated recursively" in block
+    assert "AR order 0; fa\\_inclusions: AR order 1" in md
+    # conviction steps: the invasion, with the assumed lag stated
+    assert "Full-scale invasion of Ukraine (24 Feb 2022) (from 2022-02-24, lag 4 months)" in md
+    assert "War-censorship laws of 4 March 2022" not in md

@@ -29,9 +29,6 @@ class BreaksSection:
             f"probability (Poisson counts, conjugate Gamma priors, at most {cfg.bayes_max_breaks} breaks) "
             f"that a new regime starts in each month. Breaks are searched on flows, never on the "
             f"cumulative stock; the incomplete last month is dropped."))
-        if not self.avail["changepoint"]:
-            sec.add(Text(f"Change points: {self.t('not_available')}."))
-            return
         for spec in self.cfg.series:
             if not spec.changepoints:
                 continue
@@ -46,7 +43,7 @@ class BreaksSection:
                                  seed=self.cfg.seed)
             self.breaks[spec.id] = bf
             bayes = None
-            if spec.bayes and self.avail["bayesian"] and cost in ("poisson", "negbin") and (y >= 0).all():
+            if spec.bayes and cost in ("poisson", "negbin") and (y >= 0).all():
                 bayes = A.bayes_breaks(spec.id, y, max_breaks=cfg.bayes_max_breaks)
                 self.bayes[spec.id] = bayes
             sub = Section(id=f"breaks-{spec.id}", title=self.series_title(spec), level=3)

@@ -22,9 +22,11 @@ class ConvictionsSection:
             "on top: persons with the article as an additional charge (дополнительная квалификация), so the top "
             "of each bar is all persons convicted under the article. Official tables are annual: no monthly "
             "conviction series exists. Breaks are searched on the main-charge series where it has at least "
-            f"{co.min_years_for_breaks} years; the count model uses a step for the laws of 4 March 2022, "
-            "shifted by the months sentences take to become final. The step is measured against the log-linear "
-            "trend of the whole series: where convictions grew fast before 2022, a rate ratio below 1 means that "
+            f"{co.min_years_for_breaks} years. The count model has a step for "
+            f"{self._conviction_steps()}, shifted by the months sentences take to become final (an assumed "
+            "lag, not an estimate: sentences enter into legal force typically 1–6 months after the verdict); "
+            "in the year of the step it acts on the share of the year after the shifted date. The step is "
+            "measured against the log-linear trend of the whole series: where convictions grew fast before 2022, a rate ratio below 1 means that "
             "growth slowed after 2022 relative to that trend, not necessarily that convictions fell."))
         conv = self.inp.convictions
         if conv is None:
@@ -41,7 +43,7 @@ class ConvictionsSection:
             sub = Section(id=f"conv-{art}", title=f"{self.t('article')} {art} УК РФ", level=3)
             self.doc.sections.append(sub)
             bf = None
-            if self.avail["changepoint"] and len(y) >= co.min_years_for_breaks:
+            if len(y) >= co.min_years_for_breaks:
                 self.progress.say(f"  breaks: art. {art}")
                 bf = A.detect_breaks(f"art. {art}", y, cost=co.cost, method=self.cfg.changepoint.method,
                                      penalty=self.cfg.changepoint.penalty, min_size=co.min_size,
@@ -59,18 +61,17 @@ class ConvictionsSection:
                    f"{fmt_int(main.iloc[-1])} in {main.index[-1]}."]
             if bf is not None:
                 txt.append(self._describe_breaks(bf, None))
-            if self.avail["models"]:
-                ints = [(i.name, i.date, i.shape, i.lag) for i in co.interventions]
-                mf = A.fit_model(f"art. {art}", y, family=co.family, trend=co.trend, seasonality=None,
-                                 interventions=ints, exog=None, ar=0, alpha=self.cfg.alpha,
-                                 n_sim=self.cfg.model.counterfactual_draws, seed=self.cfg.seed)
-                self.conv_models[art] = mf
-                if mf.result is None:
-                    txt.append(f"Count model not estimated: {mf.message}.")
-                else:
-                    sub.add(self._effects_table(mf))
-                    txt.append(self._describe_model(mf).replace("monthly rate", "annual rate")
-                               .replace("trend and season", "trend"))
+            ints = [(i.name, i.date, i.shape, i.lag) for i in co.interventions]
+            mf = A.fit_model(f"art. {art}", y, family=co.family, trend=co.trend, seasonality=None,
+                             interventions=ints, exog=None, ar=0, alpha=self.cfg.alpha,
+                             n_sim=self.cfg.model.counterfactual_draws, seed=self.cfg.seed)
+            self.conv_models[art] = mf
+            if mf.result is None:
+                txt.append(f"Count model not estimated: {mf.message}.")
+            else:
+                sub.add(self._effects_table(mf))
+                txt.append(self._describe_model(mf).replace("monthly rate", "annual rate")
+                           .replace("trend and season", "trend"))
             sub.add(Text(" ".join(txt)))
         if co.described:
             cells: dict[str, dict[str, str]] = {}
@@ -94,3 +95,10 @@ class ConvictionsSection:
                               note="Empty: the article did not exist that year. One number only: the all-persons count is "
                                    "not available (the 2009 form does not state the unit of its additional-charge "
                                    "column)."))
+
+    def _conviction_steps(self) -> str:
+        """The configured conviction interventions in words: name, date and lag."""
+        items = self.cfg.convictions.interventions
+        if not items:
+            return "no intervention"
+        return "; ".join(f"{i.name} (from {i.date}, lag {i.lag} months)" for i in items)

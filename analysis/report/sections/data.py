@@ -40,7 +40,9 @@ class DataSection:
             f"Change points: {cp.cost} cost, {cp.method} search, {cp.penalty} penalty, minimum segment "
             f"{cp.min_size}, {cp.conf_int_draws} bootstrap draws for break-date intervals, seed {self.cfg.seed}.",
             f"Count models: {mo.family}, trend {mo.trend}, seasonality {mo.seasonality}, exposure "
-            f"{mo.exposure or 'none'}, AR order {mo.ar}.",
+            f"{mo.exposure or 'none'}, AR order {mo.ar}"
+            + "".join(f"; {s.id}: AR order {s.ar}" for s in self.cfg.series
+                      if s.count_model and s.ar is not None and s.ar != mo.ar) + ".",
         ]
         sub.add(Bullets(tuple(items)))
         cal = A.calendar()

@@ -28,11 +28,13 @@ class ModelsSection:
             f"intervals and p-values use the bias-adjusted (Cox–Reid) dispersion with a t reference on the "
             f"residual degrees of freedom, so an interval excludes 1 exactly when p is below its level. The "
             f"counterfactual is the fitted series with the laws' effects removed; its band is a "
-            f"{int(round(100 * (1 - self.cfg.alpha)))}% interval. Laws outside a series' coverage, or too "
+            f"{int(round(100 * (1 - self.cfg.alpha)))}% interval. A series may also have autoregressive "
+            f"terms (the log of one plus the count of each of the previous months; "
+            f"default order {mo.ar}): its step rate ratios are then immediate (short-run) multipliers of the "
+            f"monthly rate given the previous months' counts, and the counterfactual and the cumulative "
+            f"excess are simulated recursively, month by month, so that they carry the effect through the "
+            f"lags (the long-run effect). Laws outside a series' coverage, or too "
             f"close to another law or to either end, are drawn as annotations only."))
-        if not self.avail["models"]:
-            sec.add(Text(f"Count models: {self.t('not_available')}."))
-            return
         for spec in self.cfg.series:
             if not spec.count_model:
                 continue
@@ -40,7 +42,7 @@ class ModelsSection:
             self.progress.say(f"  count model: {spec.id}")
             ints = [(i.name, i.date, i.shape, i.lag) for i in spec.interventions]
             mf = A.fit_model(spec.id, y, family=mo.family, trend=mo.trend, seasonality=mo.seasonality,
-                             interventions=ints, exog=self.exog(y), ar=mo.ar, alpha=self.cfg.alpha,
+                             interventions=ints, exog=self.exog(y), ar=spec.ar_order(mo), alpha=self.cfg.alpha,
                              n_sim=mo.counterfactual_draws, seed=self.cfg.seed)
             self.models[spec.id] = mf
             sub = Section(id=f"model-{spec.id}", title=self.series_title(spec), level=3)
@@ -54,6 +56,8 @@ class ModelsSection:
                                      f"counterfactual without the laws, with bands."))
             sub.add(self._effects_table(mf))
             sub.add(Text(self._describe_model(mf)))
+            if mf.result.spec.ar:
+                sub.add(Text(self._describe_ar(mf)))
             status = A.calendar_status(y, spec.registry, min_side=mo.min_side, min_gap=mo.min_gap,
                                        estimated={i.event for i in spec.interventions if i.event})
             if status is not None and len(status):
@@ -62,13 +66,11 @@ class ModelsSection:
                                    f"between two estimated laws; the others are annotations."))
 
     def _model_figure(self, mf: A.ModelFit, name: str, title: str) -> str | None:
-        if not hasattr(mf.result, "plot"):
-            return None
         with style_context():
             fig, axes = new_panel_figure(1)
             ax = axes[0]
             try:
-                A._call(mf.result.plot, ax=ax, rng=self.cfg.seed)
+                mf.result.plot(ax=ax, rng=self.cfg.seed)
             except (ValueError, TypeError, ImportError) as exc:
                 plt.close(fig)
                 self.progress.say(f"  model figure {name} not drawn: {exc}")
@@ -101,15 +103,40 @@ class ModelsSection:
             note.append(f"Ljung–Box on Pearson residuals p = {fmt_p(d['ljung_box_pvalue'])}")
         if "aic" in d:
             note.append(f"AIC {fmt_num(d['aic'], 1)}")
-        return Table(frame, caption="Estimated effects", note="; ".join(note))
+        caption = "Estimated effects"
+        if mf.result.spec.ar:
+            caption += " (rate ratios: immediate multipliers; cumulative excess: simulated recursively)"
+        return Table(frame, caption=caption, note="; ".join(note))
 
     def _describe_model(self, mf: A.ModelFit) -> str:
         if not mf.effects:
             return "No intervention effect estimated."
         parts = []
+        when = " immediately" if mf.result.spec.ar else ""
         for e in mf.effects:
             change = (e.rate_ratio - 1) * 100
             word = "higher" if change >= 0 else "lower"
-            parts.append(f"after {e.name} ({e.date}) the monthly rate was {fmt_num(abs(change), 0)}% {word} "
+            parts.append(f"after {e.name} ({e.date}) the monthly rate was{when} {fmt_num(abs(change), 0)}% {word} "
                          f"(rate ratio {fmt_ratio(e.rate_ratio, e.lower, e.upper)})")
         return "Holding trend and season fixed, " + "; ".join(parts) + "."
+
+    def _describe_ar(self, mf: A.ModelFit) -> str:
+        """What the autoregressive terms mean for the effects of this fit."""
+        res = mf.result
+        a = res.spec.ar
+        phi = [float(res.params[f"ar_{j}"]) for j in range(1, a + 1)]
+        lags = "previous month" if a == 1 else f"previous {a} months"
+        text = (f"This model has {a} autoregressive term{'s' if a > 1 else ''} (coefficient"
+                f"{'s' if a > 1 else ''} {', '.join(fmt_num(v, 2) for v in phi)} on the log of one plus the count "
+                f"of the {lags}). The rate ratios above are therefore immediate (short-run) multipliers: the "
+                f"change of the monthly rate for a given count in the {lags}. Because a higher count raises the "
+                f"next months' rates through the lag, the counterfactual without each law and its cumulative "
+                f"excess are simulated recursively month by month; they include this carried-forward "
+                f"(long-run) effect, and with strong persistence their intervals are wide and skewed.")
+        if sum(phi) < 1:
+            long_run = [f"{e.name} {fmt_num(float(np.exp(np.log(e.rate_ratio) / (1 - sum(phi)))), 2)}"
+                        for e in mf.effects]
+            text += (" For orientation, the long-run multiplier of a step, exp(γ / (1 − Σφ)) on the "
+                     "log-mean scale (approximate, as the lag enters as log(1 + count); point estimates "
+                     "without intervals): " + "; ".join(long_run) + ".")
+        return text

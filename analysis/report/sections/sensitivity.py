@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ...errors import AnalysisError, InputError
+from ...errors import InputError
 from .. import analyses as A
 from ..config import SeriesSpec
 from ..document import Table, Text
@@ -42,12 +42,10 @@ class SensitivitySection:
                 yr = y[y.index.year == year]
                 total = fmt_int(yr.sum()) if len(yr) == 12 and yr.notna().all() else "— (year not fully covered)"
                 win = y[(y.index >= lo) & (y.index <= hi)]
-                brk = ""
-                if self.avail["changepoint"]:
-                    bf = self._quick_breaks(spec, y)
-                    brk = ", ".join(str(b) for b in bf.breaks) or self.t("none_found")
-                    if bf.message and not bf.breaks:
-                        brk = f"not estimated ({bf.message})"
+                bf = self._quick_breaks(spec, y)
+                brk = ", ".join(str(b) for b in bf.breaks) or self.t("none_found")
+                if bf.message and not bf.breaks:
+                    brk = f"not estimated ({bf.message})"
                 rows.append({"series": spec.id, "choice": label, "coverage": f"{y.index[0]} – {y.index[-1]}",
                              f"total {year}": total, "common window": f"{fmt_int(win.sum())} ({lo} – {hi})",
                              "breaks": brk})
@@ -57,11 +55,6 @@ class SensitivitySection:
     def _quick_breaks(self, spec: SeriesSpec, y: pd.Series) -> A.BreakFit:
         """Break positions without intervals (for the sensitivity table)."""
         cfg = self.cfg.changepoint
-        cp = A._module("analysis.changepoint")
-        try:
-            res = A._call(cp.detect_changepoints, y.dropna(), cost=spec.cost or cfg.cost, method=cfg.method,
-                          penalty=cfg.penalty, min_size=cfg.min_size)
-        except (AnalysisError, ValueError) as exc:
-            return A.BreakFit(spec.id, message=A._message(exc))
-        return A.BreakFit(spec.id, tuple(A._as_period(b, "M") for b in A._breaks_of(res, y.dropna())),
-                          cost=spec.cost or cfg.cost)
+        return A.detect_breaks(spec.id, y.dropna(), cost=spec.cost or cfg.cost, method=cfg.method,
+                               penalty=cfg.penalty, min_size=cfg.min_size, alpha=self.cfg.alpha, draws=0,
+                               seed=self.cfg.seed)

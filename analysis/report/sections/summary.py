@@ -39,7 +39,8 @@ class SummarySection:
             if mf is not None and mf.effects:
                 best = max(mf.effects, key=lambda e: (e.rate_ratio, e.name))
                 items.append(f"{_cap(registry_label(spec.registry, self.lang))}: the largest estimated step is "
-                             f"{best.name} ({best.date}), rate ratio "
+                             f"{best.name} ({best.date}), "
+                             f"{'immediate ' if mf.result.spec.ar else ''}rate ratio "
                              f"{fmt_ratio(best.rate_ratio, best.lower, best.upper)}.")
         for row in getattr(self, "headline_rows", []):
             if row["ours"]:
