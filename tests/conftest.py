@@ -35,6 +35,29 @@ def mirror() -> Path:
     return m
 
 
+@pytest.fixture(scope="session")
+def cdep_forms(mirror) -> dict:
+    """The 32 court-statistics workbooks parsed once per session.
+
+    ``{"10a": {year: LoadResult}, "10.3": {year: LoadResult}, "files": {relpath: LoadResult},
+    "seconds": parse time}``.
+    """
+    import time
+
+    from analysis.sources.cdep import load_cdep_form10_3, load_cdep_form10a
+
+    base = mirror / "cdep_annual_forms" / "ExcelFiles"
+    out: dict = {"10a": {}, "10.3": {}, "seconds": 0.0, "files": {}}
+    start = time.perf_counter()
+    for sub, key, loader in (("Add", "10a", load_cdep_form10a), ("Main", "10.3", load_cdep_form10_3)):
+        for path in sorted((base / sub).glob("*.xls")):
+            res = loader(path)
+            out[key][res.meta["year"]] = res
+            out["files"][f"ExcelFiles/{sub}/{path.name}"] = res
+    out["seconds"] = time.perf_counter() - start
+    return out
+
+
 def _capture(root: Path, tag: str, fn) -> object:
     """Run ``fn`` with stderr and warnings captured into ``root/logs`` (scanned by the privacy test)."""
     err = io.StringIO()

@@ -6,8 +6,6 @@ zero, combined rows, form priority); the real forms test the figures quoted in
 """
 from __future__ import annotations
 
-import time
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -23,7 +21,6 @@ from analysis.convictions import (
 from analysis.errors import InputError
 from analysis.schemas import ConvictionSchema
 from analysis.sources.base import LoadResult
-from analysis.sources.cdep import load_cdep_form10_3, load_cdep_form10a
 from analysis.sources.published import load_published_convictions
 
 
@@ -143,36 +140,10 @@ def test_compare_forms_reports_differences():
 
 # --------------------------------------------------------------------------- real forms
 
-def _load_all(mirror: Path, session):
-    cached = getattr(session, "_cdep_forms_cache", None)
-    if cached is not None:
-        return cached
-    # Same cache as tests/sources/test_cdep.py: each workbook is parsed once per session.
-    base = mirror / "cdep_annual_forms" / "ExcelFiles"
-    out = {"10a": {}, "10.3": {}, "files": {}}
-    start = time.perf_counter()
-    for path in sorted((base / "Add").glob("*.xls")):
-        res = load_cdep_form10a(path)
-        out["10a"][res.meta["year"]] = res
-        out["files"][f"ExcelFiles/Add/{path.name}"] = res
-    for path in sorted((base / "Main").glob("*.xls")):
-        res = load_cdep_form10_3(path)
-        out["10.3"][res.meta["year"]] = res
-        out["files"][f"ExcelFiles/Main/{path.name}"] = res
-    out["seconds"] = time.perf_counter() - start
-    session._cdep_forms_cache = out
-    return out
-
-
 @pytest.fixture(scope="session")
-def series(mirror, request):
-    forms = _load_all(mirror, request.session)
-    cached = getattr(request.session, "_annual_convictions_cache", None)
-    if cached is None:
-        results = list(forms["10a"].values()) + list(forms["10.3"].values())
-        cached = (forms, annual_convictions(results))
-        request.session._annual_convictions_cache = cached
-    return cached
+def series(cdep_forms):
+    results = list(cdep_forms["10a"].values()) + list(cdep_forms["10.3"].values())
+    return cdep_forms, annual_convictions(results)
 
 
 KNOWN_MAIN = {

@@ -17,7 +17,6 @@ import datetime as dt
 import hashlib
 import io
 import json
-import shutil
 import subprocess
 import warnings
 from pathlib import Path

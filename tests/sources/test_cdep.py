@@ -7,8 +7,6 @@ Excel row with its file, sheet and row number), the chapter totals printed in
 """
 from __future__ import annotations
 
-import time
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -29,30 +27,9 @@ POLITICAL = ["205.2", "207.3", "275", "275.1", "276", "280", "280.1", "280.3", "
 
 # --------------------------------------------------------------------------- shared parse
 
-def load_all_forms(mirror: Path, session) -> dict[str, dict]:
-    """Parse each of the 32 workbooks once per test session (cached on the session)."""
-    cached = getattr(session, "_cdep_forms_cache", None)
-    if cached is not None:
-        return cached
-    base = mirror / "cdep_annual_forms" / "ExcelFiles"
-    out: dict[str, dict] = {"10a": {}, "10.3": {}, "seconds": 0.0, "files": {}}
-    start = time.perf_counter()
-    for path in sorted((base / "Add").glob("*.xls")):
-        res = load_cdep_form10a(path)
-        out["10a"][res.meta["year"]] = res
-        out["files"][f"ExcelFiles/Add/{path.name}"] = res
-    for path in sorted((base / "Main").glob("*.xls")):
-        res = load_cdep_form10_3(path)
-        out["10.3"][res.meta["year"]] = res
-        out["files"][f"ExcelFiles/Main/{path.name}"] = res
-    out["seconds"] = time.perf_counter() - start
-    session._cdep_forms_cache = out
-    return out
-
-
 @pytest.fixture(scope="session")
-def forms(mirror, request):
-    return load_all_forms(mirror, request.session)
+def forms(cdep_forms):
+    return cdep_forms
 
 
 _BOOKS: dict[str, xlrd.book.Book] = {}

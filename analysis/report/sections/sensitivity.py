@@ -21,7 +21,6 @@ class SensitivitySection:
             "alone, without the later REST extension), and whether the incomplete last month is kept. "
             "Alternative bases drop their incomplete months. The common window is the span every variant "
             "covers. Break intervals are not recomputed here."))
-        cfg = self.cfg.changepoint
         year = self.cfg.headline_year
         rows = []
         for spec in self.cfg.series:
