@@ -28,7 +28,7 @@ import pandas as pd
 
 from ..errors import AnalysisWarning, InputError, SchemaError
 from ..schemas import CATEGORIES, LEGAL_BASES, EventSchema
-from .base import REJECT_COLUMNS, LoadResult, RejectLog, clip_value, looks_like_html, read_bytes
+from .base import LoadResult, RejectLog, clip_value, looks_like_html, read_bytes
 
 #: First day a foreign-agents registry could hold an entry: the NGO foreign-agent
 #: amendments (Federal Law of 20.07.2012 No. 121-FZ) entered into force on 21.11.2012.

@@ -350,24 +350,26 @@ def load_foreign_agents_xlsx(path: str | Path, *, source_id: str | None = None,
     if found is None:
         raise InputError(file, "no sheet has a header row with '№ п/п', a name and an inclusion date")
     title, rows, h = found
+    return _load_table(rows, h, file=file, source_id=sid, snapshot_date=snapshot_date, need_type=True,
+                       meta={"format": "xlsx", "sheet": title})
+
+
+def _load_table(rows: Sequence[Sequence[Any]], h: int, *, file: str, source_id: str,
+                snapshot_date: dt.date | None, need_type: bool, meta: dict[str, Any]) -> LoadResult:
+    """Events from a table whose header is ``rows[h]`` (XLSX export or CSV): the shared tail of both loaders."""
     header = rows[h]
-    cols = _map_columns(header, file, h + 1, need_type=True)
+    cols = _map_columns(header, file, h + 1, need_type=need_type)
     exported_at = _export_timestamp(rows[:h])
     bound = _snapshot_bound(snapshot_date, exported_at.date() if exported_at else None)
-    builder = EventBuilder(registry=REGISTRY, source_id=sid, file=file,
+    builder = EventBuilder(registry=REGISTRY, source_id=source_id, file=file,
                            not_before=FOREIGN_AGENTS_START, not_after=bound)
     data_rows = rows[h + 1:]
     n = _add_table_rows(builder, data_rows, first_row=h + 2, header=header, cols=cols)
     if n == 0:
         raise InputError(file, "has a header row but no data rows", row=h + 1)
-    meta = {
-        "format": "xlsx",
-        "sheet": title,
-        "header_row": h + 1,
-        "exported_at": exported_at.isoformat() if exported_at else None,
-        "snapshot_date": bound.isoformat(),
-        "trailing_blank_rows": len(data_rows) - n,
-    }
+    meta = {**meta, "header_row": h + 1,
+            "exported_at": exported_at.isoformat() if exported_at else None,
+            "snapshot_date": bound.isoformat(), "trailing_blank_rows": len(data_rows) - n}
     return builder.result(rows_in=n, meta=meta)
 
 
@@ -466,22 +468,11 @@ def load_foreign_agents_csv(path: str | Path, *, source_id: str | None = None,
     if found is None:
         raise InputError(file, "no header row with '№ п/п', a name and an inclusion date")
     delimiter, records, h = found
-    header = records[h]
-    cols = _map_columns(header, file, h + 1, need_type=False)
-    exported_at = _export_timestamp(records[:h])
-    bound = _snapshot_bound(snapshot_date, exported_at.date() if exported_at else None)
-    builder = EventBuilder(registry=REGISTRY, source_id=sid, file=file,
-                           not_before=FOREIGN_AGENTS_START, not_after=bound)
-    data_rows = records[h + 1:]
-    n = _add_table_rows(builder, data_rows, first_row=h + 2, header=header, cols=cols)
-    if n == 0:
-        raise InputError(file, "has a header row but no data rows", row=h + 1)
-    meta = {"format": "csv", "encoding": encoding, "delimiter": delimiter, "header_row": h + 1,
-            "exported_at": exported_at.isoformat() if exported_at else None,
-            "snapshot_date": bound.isoformat(), "trailing_blank_rows": len(data_rows) - n}
+    meta = {"format": "csv", "encoding": encoding, "delimiter": delimiter}
     if encoding != "utf-8":
         meta["note"] = "file is not UTF-8; decoded as Windows-1251"
-    return builder.result(rows_in=n, meta=meta)
+    return _load_table(records, h, file=file, source_id=sid, snapshot_date=snapshot_date, need_type=False,
+                       meta=meta)
 
 
 # ---------------------------------------------------------------------------
