@@ -282,7 +282,8 @@ def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--quick", action="store_true", help="small, fast smoke run")
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--sections", default=",".join(SECTIONS))
+    ap.add_argument("--sections", default=",".join(SECTIONS),
+                    help="comma-separated subset of: " + ", ".join(SECTIONS))
     ap.add_argument("--ruptures-max-n", type=int, default=None)
     args = ap.parse_args(argv)
     if args.ruptures_max_n is None:
