@@ -23,3 +23,12 @@ def test_jsonable_handles_numpy_pandas_and_non_finite():
          "e": pd.NaT, "f": (np.bool_(True),)}
     assert jsonable(x) == {"a": None, "b": 3, "c": "2020-01", "d": [1.0, None], "e": None, "f": [True]}
     assert input_sha256([1.0, 2.0]) == input_sha256(np.array([1, 2]))
+
+
+def test_cache_dir_follows_the_environment_and_the_version(tmp_path, monkeypatch):
+    from analysis._cache import cache_dir
+    from analysis.results import package_version
+
+    monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(tmp_path))
+    p = cache_dir("smuce")
+    assert p == tmp_path / package_version() / "smuce" and p.is_dir()
