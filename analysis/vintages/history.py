@@ -165,7 +165,9 @@ def entry_changes(obs: pd.DataFrame, chain: Sequence[LoadedVintage]) -> pd.DataF
     ch = ch.sort_values(["entry_id", "field", "to_position"], kind="stable", ignore_index=True)
     # a change undone at the very next release is an artefact of one reading
     prev = ch.groupby(["entry_id", "field"]).shift(1)
-    flip = (prev["to_position"] == ch["to_position"] - 1) & (prev["old"] == ch["new"]) & (prev["new"] == ch["old"])
+    old_, new_ = ch["old"].fillna(""), ch["new"].fillna("")
+    flip = ((prev["to_position"] == ch["to_position"] - 1) & (prev["old"].fillna("") == new_)
+            & (prev["new"].fillna("") == old_))
     undone = flip | flip.shift(-1, fill_value=False) & (ch["entry_id"] == ch["entry_id"].shift(-1)) \
         & (ch["field"] == ch["field"].shift(-1))
     ch.loc[undone & (ch["kind"] != "artefact"), "reason"] = "undone at the next release"
