@@ -1,4 +1,4 @@
-"""Command line: ``python -m analysis fetch | build | validate | report``.
+"""Command line: ``python -m analysis fetch | build | validate | report | vintages | refresh``.
 
 Exit codes: 0 success; 1 usable input with rejected rows (``validate``); 2 unusable
 input or a failed step, reported in one line naming the file, never a traceback.
@@ -129,6 +129,10 @@ def make_parser() -> argparse.ArgumentParser:
     r.add_argument("--lang", default="en", choices=["en", "ru"], help="report language")
     r.add_argument("--quiet", action="store_true", help="no progress output")
     r.set_defaults(func=cmd_report)
+
+    from .vintages.cli import register as register_vintages
+
+    register_vintages(sub)  # `vintages` and `refresh`
     return p
 
 

@@ -10,7 +10,8 @@ def test_public_names_resolve():
     assert set(analysis.LOADER_NAMES) == {
         "foreign_agents_xlsx", "foreign_agents_rest_json", "foreign_agents_pdf_json", "foreign_agents_csv",
         "minjust_rest_values", "undesirable_rest_json", "undesirable_scrape_json", "cdep_form10a",
-        "cdep_form10_3", "published_convictions_csv"}
+        "cdep_form10_3", "published_convictions_csv",
+        "minjust_pdf", "fz255_foreign_agents", "fz255_undesirable", "minjust_rest_vintage"}
 
 
 def test_readme_example_runs_on_committed_data():

@@ -30,6 +30,10 @@ LOADER_PATHS: dict[str, str] = {
     "cdep_form10a": ".cdep:load_cdep_form10a",
     "cdep_form10_3": ".cdep:load_cdep_form10_3",
     "published_convictions_csv": ".published:load_published_convictions",
+    "minjust_pdf": ".minjust_pdf:load_minjust_pdf",
+    "fz255_foreign_agents": ".fz255_json:load_fz255_foreign_agents",
+    "fz255_undesirable": ".fz255_json:load_fz255_undesirable",
+    "minjust_rest_vintage": ".rest_vintage:load_minjust_rest_vintage",
 }
 
 #: The source names, in registry order (the choices of ``validate --source``).

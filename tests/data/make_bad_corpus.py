@@ -830,6 +830,24 @@ case("pub_csv_bad_rows.csv", SRC, "types",
 # -------------------------------------------------------------------------- write
 
 
+# -------------------------------------------------------------------------- vintage loaders
+
+case("minjust_pdf_html.pdf", "minjust_pdf", "html", "HTML error page saved under a .pdf name", 2, HTML_PAGE,
+     message=r"html")
+case("minjust_pdf_empty.pdf", "minjust_pdf", "empty", "zero-byte file", 2, b"", message=r"empty")
+case("minjust_pdf_broken.pdf", "minjust_pdf", "corrupt", "a PDF header and nothing else", 2, b"%PDF-1.4\n%%EOF\n",
+     message=r"not a readable PDF|no page has a table")
+case("fz255_fa_html.json", "fz255_foreign_agents", "html", "HTML error page saved under a .json name", 2,
+     HTML_PAGE, message=r"html")
+case("fz255_fa_truncated.json", "fz255_foreign_agents", "json", "array cut off in the middle", 2,
+     _full[: len(_full) // 2], message=r"truncated|corrupt|not valid json")
+case("fz255_uo_empty.json", "fz255_undesirable", "empty", "zero-byte file", 2, b"", message=r"empty")
+case("rest_vintage_object.json", "minjust_rest_vintage", "layout", "a JSON object that is not a stored vintage", 2,
+     json_bytes({"size": 1, "values": []}), message=r"not a vintage written by")
+case("rest_vintage_html.json", "minjust_rest_vintage", "html", "HTML error page saved under a .json name", 2,
+     HTML_PAGE, message=r"html")
+
+
 def write_corpus(out: Path = OUT) -> list[Case]:
     """Write every case and ``MANIFEST.csv`` into ``out`` (replacing what is there)."""
     names = [c.file for c in CASES]

@@ -36,9 +36,10 @@ FIXTURE = Path(__file__).resolve().parents[1] / "data" / "fixtures" / "minjust_r
 
 
 def test_registry_names():
+    vintage_loaders = {"minjust_pdf", "fz255_foreign_agents", "fz255_undesirable", "minjust_rest_vintage"}
     assert set(LOADER_PATHS) == set(REGISTRY_LOADERS) | {
-        "cdep_form10a", "cdep_form10_3", "published_convictions_csv"}
-    assert list(LOADERS) == list(LOADER_PATHS) and len(LOADERS) == 10
+        "cdep_form10a", "cdep_form10_3", "published_convictions_csv"} | vintage_loaders
+    assert list(LOADERS) == list(LOADER_PATHS) and len(LOADERS) == 14
 
 
 @pytest.mark.parametrize("name", sorted(REGISTRY_LOADERS))
