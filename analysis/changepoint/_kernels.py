@@ -1,246 +1,241 @@
-"""Compiled inner loops of the exact searches (numba).
+"""Search templates of the exact change-point searches, compiled once per cost.
 
-Everything here works on cumulative sums and plain arrays; the public modules wrap
-these functions. Cost kinds are small integers (see :data:`KIND`):
+Nothing here knows a cost. Every function below is a *template*: plain Python that
+calls a cost's primitives by global name, turned into a compiled, cached kernel for
+one cost by :func:`kernels_for` (through :func:`analysis.changepoint._jit.specialize`).
 
-``0`` Poisson, ``1`` negative binomial with a shared size ``r``, ``2`` Gaussian change in
-mean (data already divided by the noise scale), ``3`` Gaussian change in mean and
-variance (``par`` is the variance floor), ``4`` negative binomial with a size fitted per
-segment.
+Primitives of a one-parameter cost (see :class:`~analysis.changepoint.costs.base.OneParameterCost`):
+a segment's loss at parameter ``x`` is a *piece* ``_value(A, B, C, x)``, where the
+coefficients ``(A, B, C)`` are sums of per-observation coefficients ``(a_i, b_i, c_i)``
+over the segment, convex in ``x``; ``_deriv(A, B, x)`` is its derivative and
+``_argmin(A, B)`` its unconstrained minimiser. Primitive of any cost:
+``_segcost(s, t, S, y, par)``, the cost of ``y[s:t]`` from the cumulative statistics
+``S`` (one row per statistic, ``n + 1`` columns).
 
-A segment is the half-open range ``[s, t)`` of observations. Segment costs are twice
-the negative maximised log-likelihood, without the terms that depend on the data
-alone (``log y!`` and friends), which are the same for every segmentation.
+A segment is the half-open range ``[s, t)``. The penalised searches minimise
 
-Two exact pruned recursions are provided, both for the penalised problem
-(``F(t) = min_s F(s) + pen + C(s, t)``) and for one layer of the problem with a
-fixed number of segments (``F_j(t) = min_s F_{j-1}(s) + C(s, t)``):
+    sum over segments of [C(s, t) + g(t - s)] + pen * (number of changes)
+      + pen * (number of short edge segments)
 
-* :func:`fpop` — functional pruning (Maidstone et al. 2017) for the one-parameter costs
-  (kinds 0, 1, 2). Each candidate keeps the set of parameter values at which it is
-  the best; a candidate whose set is empty is dominated for every future end point and
-  is dropped. The sets are computed with a bisection to machine precision.
-* :func:`pelt` — inequality pruning (Killick et al. 2012) for every kind, with the
-  minimum segment length handled without loss of exactness: a candidate found to be
-  dominated by ``t`` is dropped only once ``t`` itself becomes admissible.
+where ``g`` is ``log(length)`` for R changepoint's MBIC (``mbic`` true) and 0
+otherwise, and an *edge segment* is the first or the last one when it has at most
+``edge`` periods and is not the whole series (it then pays the price of a segment
+bounded by two changes, see :mod:`analysis.changepoint.detect`). The layer searches
+(``layer`` true) compute one layer ``F_j(t) = min_s F_{j-1}(s) + C(s, t)`` of the problem
+with a fixed number of segments (no penalty, no edge price).
+
+Exactness of the pruning (why no optimum is ever lost):
+
+* :func:`fpop_plain` — functional pruning with candidate *sets* (Maidstone, Hocking,
+  Rigaill & Fearnhead 2017, FPOP): candidate ``s`` keeps the interval of parameters at
+  which it is no worse than every *newer* candidate. Both accumulate the same future
+  losses, so where a newer candidate is better it stays better; the MBIC term
+  ``log(t - s)`` is larger for the older candidate at every later ``t``, so it never
+  reverses that order either. Only the last-segment edge price favours older
+  candidates; a candidate is therefore pruned against a newer one that may still pay
+  it only with that price as a margin.
+* :func:`fpop_robust` — the same with the bounded loss ``min(dev_i(x), cap)`` of a
+  level-plus-pulses model (robust FPOP, Fearnhead & Rigaill 2019): each candidate's
+  loss is piecewise in ``x`` (an observation is an inlier, with its deviance, on an
+  interval of ``x`` and costs ``cap`` outside it), so each candidate keeps a list of
+  pieces, split where observations enter or leave (interval splitting, as in R-FPOP).
+* :func:`pelt` — inequality pruning (Killick, Fearnhead & Eckley 2012) for any cost.
+  Under MBIC the comparison that prunes uses the costs *without* the log-length term:
+  for ``s < t < u``, ``C(s, u) >= C(s, t) + C(t, u)`` and ``log(u - s) > log(u - t)``,
+  so ``lev_s + C(s, t) >= lev_t`` implies that ``s`` is beaten by ``t`` at every later
+  end point, log-length terms included. (This is the margin the term needs: an older
+  candidate's log term is always the larger one.)
+
+The minimum segment length is exact in all three: candidates are compared on the data
+before the newest admissible start, and the last ``min_size`` observations are added
+when a candidate is evaluated.
 """
 from __future__ import annotations
 
 import math
 
 import numpy as np
-from numba import njit
 
-KIND = {"poisson": 0, "negbin": 1, "normal_mean": 2, "normal_meanvar": 3, "negbin_segment": 4}
+from ._jit import specialize
+
+__all__ = ["kernels_for", "Kernels"]
 
 _INF = np.inf
 
 
-@njit(cache=True)
-def _nb_profile_ll(y, s, t, r):
-    """Negative-binomial log-likelihood of ``y[s:t]`` at its mean, size ``r`` (no log y! term)."""
-    L = t - s
-    S = 0.0
-    for i in range(s, t):
-        S += y[i]
-    m = S / L
-    acc = 0.0
-    for i in range(s, t):
-        acc += math.lgamma(y[i] + r)
-    acc -= L * math.lgamma(r)
-    acc += L * r * math.log(r / (r + m))
-    if S > 0:
-        acc += S * math.log(m / (r + m))
-    return acc
-
-
-@njit(cache=True)
-def nb_segment_fit(y, s, t):
-    """Maximised NB log-likelihood of ``y[s:t]`` over (mean, size) and the size (inf = Poisson)."""
-    L = t - s
-    S = 0.0
-    Q = 0.0
-    for i in range(s, t):
-        S += y[i]
-        Q += y[i] * y[i]
-    if S <= 0.0:
-        return 0.0, _INF
-    m = S / L
-    ll_pois = S * math.log(m) - S
-    var = Q / L - m * m
-    if var <= m * (1.0 + 1e-12):
-        return ll_pois, _INF
-    # golden-section search on log r; the profile likelihood is unimodal in r
-    a = -9.0
-    b = 16.0
-    g = 0.6180339887498949
-    x1 = b - g * (b - a)
-    x2 = a + g * (b - a)
-    f1 = _nb_profile_ll(y, s, t, math.exp(x1))
-    f2 = _nb_profile_ll(y, s, t, math.exp(x2))
-    for _ in range(90):
-        if f1 < f2:
-            a = x1
-            x1 = x2
-            f1 = f2
-            x2 = a + g * (b - a)
-            f2 = _nb_profile_ll(y, s, t, math.exp(x2))
-        else:
-            b = x2
-            x2 = x1
-            f2 = f1
-            x1 = b - g * (b - a)
-            f1 = _nb_profile_ll(y, s, t, math.exp(x1))
-        if b - a < 1e-10:
-            break
-    xm = 0.5 * (a + b)
-    fm = _nb_profile_ll(y, s, t, math.exp(xm))
-    if fm < ll_pois:
-        return ll_pois, _INF
-    return fm, math.exp(xm)
-
-
-@njit(cache=True)
-def seg_cost(kind, s, t, c1, c2, y, par):
-    """Cost of segment ``[s, t)`` (twice the negative maximised log-likelihood)."""
-    L = t - s
-    S = c1[t] - c1[s]
-    if kind == 0:
-        if S <= 0.0:
-            return 0.0
-        return 2.0 * (S - S * math.log(S / L))
-    elif kind == 1:
-        if S <= 0.0:
-            return 0.0
-        r = par
-        p = S / (S + L * r)
-        return -2.0 * (S * math.log(p) + L * r * math.log1p(-p))
-    elif kind == 2:
-        Q = c2[t] - c2[s]
-        v = Q - S * S / L
-        return v if v > 0.0 else 0.0
-    elif kind == 3:
-        Q = c2[t] - c2[s]
-        rss = Q - S * S / L
-        if rss < 0.0:
-            rss = 0.0
-        v = rss / L
-        if v < par:
-            v = par
-        return L * math.log(v) + rss / v
-    else:
-        ll, _r = nb_segment_fit(y, s, t)
-        return -2.0 * ll
-
-
-@njit(cache=True)
-def seg_costs(kind, starts, ends, c1, c2, y, par):
-    """Vectorised :func:`seg_cost`."""
-    out = np.empty(starts.shape[0])
-    for i in range(starts.shape[0]):
-        out[i] = seg_cost(kind, starts[i], ends[i], c1, c2, y, par)
-    return out
-
-
-# ---------------------------------------------------------------- functional pruning
-@njit(cache=True)
-def _phi(kind, x, L, S, Q, r):
-    """Sum of the per-observation losses of a block with statistics (L, S, Q) at parameter x."""
-    if kind == 0:
-        if S > 0.0:
-            if x <= 0.0:
-                return _INF
-            return 2.0 * (L * x - S * math.log(x))
-        return 2.0 * L * x
-    elif kind == 1:
-        # x is the NB success parameter p = mu / (mu + r), in [0, 1)
-        if x >= 1.0:
-            return _INF
-        v = -2.0 * L * r * math.log1p(-x)
-        if S > 0.0:
-            if x <= 0.0:
-                return _INF
-            v -= 2.0 * S * math.log(x)
-        return v
-    else:
-        return Q - 2.0 * S * x + L * x * x
-
-
-@njit(cache=True)
-def _xstar(kind, L, S, r):
-    if kind == 1:
-        return S / (S + L * r)
-    return S / L
-
-
-@njit(cache=True)
-def _dphi(kind, x, L, S, r):
-    """Derivative of :func:`_phi` in x."""
-    if kind == 0:
-        return 2.0 * (L - S / x)
-    elif kind == 1:
-        return -2.0 * (S / x - L * r / (1.0 - x))
-    else:
-        return 2.0 * (L * x - S)
-
-
-@njit(cache=True)
-def _root(kind, dc, L, S, Q, r, a, b):
-    """Root of g = dc + phi on [a, b], where g changes sign once (g convex).
-
-    Safeguarded Newton: a Newton step that leaves the current bracket is replaced by
-    bisection; stops when the step is below 1e-15 relative or the bracket is exhausted.
-    """
-    ga = dc + _phi(kind, a, L, S, Q, r)
-    pos_at_a = ga > 0.0
+# =============================================================== one-parameter helpers
+def _root(A, B, C, level, a, b):
+    """Root of ``_value(A, B, C, x) = level`` on ``[a, b]``, where the piece is monotone
+    and crosses ``level`` once (safeguarded Newton; bisection when a step leaves the bracket)."""
+    fa = _value(A, B, C, a) - level  # noqa: F821 - bound per cost
+    up = fa > 0.0
     lo = a
     hi = b
     x = 0.5 * (a + b)
     for _ in range(200):
-        gx = dc + _phi(kind, x, L, S, Q, r)
-        if gx == 0.0:
+        g = _value(A, B, C, x) - level  # noqa: F821
+        if g == 0.0:
             return x
-        if (gx > 0.0) == pos_at_a:
+        if (g > 0.0) == up:
             lo = x
         else:
             hi = x
-        d = _dphi(kind, x, L, S, r)
-        nx = x - gx / d if d != 0.0 else 0.5 * (lo + hi)
+        d = _deriv(A, B, x)  # noqa: F821
+        nx = x - g / d if d != 0.0 and math.isfinite(g) else 0.5 * (lo + hi)
         if not (nx > lo and nx < hi):
             nx = 0.5 * (lo + hi)
             if nx <= lo or nx >= hi:
                 return x
-        if abs(nx - x) <= 1e-15 * abs(x):
+        if abs(nx - x) <= 1e-15 * max(abs(x), 1e-300):
             return nx
         x = nx
     return x
 
 
-@njit(cache=True)
-def fpop(kind, c1, c2, par, pen, min_size, prev, layer, dlo, dhi):
-    """Functional-pruning recursion.
+def _sublevel(A, B, C, level, a, b):
+    """Interval of ``[a, b]`` where the convex piece is at most ``level``: (keep, lo, hi)."""
+    xs = _argmin(A, B)  # noqa: F821
+    if xs < a:
+        xs = a
+    elif xs > b:
+        xs = b
+    vm = _value(A, B, C, xs)  # noqa: F821
+    if not (vm <= level):
+        return False, a, b
+    lo = a
+    hi = b
+    if _value(A, B, C, a) > level:  # noqa: F821
+        lo = _root(A, B, C, level, a, xs)
+    if _value(A, B, C, b) > level:  # noqa: F821
+        hi = _root(A, B, C, level, xs, b)
+    return True, lo, hi
 
-    Returns ``(F, last, max_pieces)`` where ``F[t]`` is the optimal value for ``y[:t]``
-    and ``last[t]`` the start of its last segment. In penalised mode (``layer`` False)
-    ``F[t]`` includes ``pen`` for every change; in layer mode the candidate levels are
-    ``prev[s]``.
+
+def _pmin(A, B, C, a, b):
+    """Minimum of the convex piece on ``[a, b]`` and where it is reached."""
+    xs = _argmin(A, B)  # noqa: F821
+    if xs < a:
+        xs = a
+    elif xs > b:
+        xs = b
+    return _value(A, B, C, xs), xs  # noqa: F821
+
+
+def inlier_bounds(a, b, c, cap, dlo, dhi):
+    """For every observation, the interval of parameters where its deviance is at most ``cap``."""
+    n = a.shape[0]
+    lo = np.empty(n)
+    hi = np.empty(n)
+    for i in range(n):
+        xs = _argmin(a[i], b[i])  # noqa: F821
+        if xs < dlo:
+            xs = dlo
+        elif xs > dhi:
+            xs = dhi
+        if not math.isfinite(cap):
+            lo[i] = dlo
+            hi[i] = dhi
+            continue
+        if _value(a[i], b[i], c[i], xs) > cap:  # noqa: F821
+            lo[i] = dhi  # never an inlier inside the domain
+            hi[i] = dlo
+            continue
+        lo[i] = dlo if _value(a[i], b[i], c[i], dlo) <= cap else _root(a[i], b[i], c[i], cap, dlo, xs)  # noqa: F821
+        hi[i] = dhi if _value(a[i], b[i], c[i], dhi) <= cap else _root(a[i], b[i], c[i], cap, xs, dhi)  # noqa: F821
+    return lo, hi
+
+
+def _segcost_plain(s, t, S, y, par):
+    """Plain (unbounded) segment cost of a one-parameter cost from stacked cumulative sums."""
+    v, _x = _pmin(S[0, t] - S[0, s], S[1, t] - S[1, s], S[2, t] - S[2, s], par[0], par[1])
+    return v
+
+
+def plain_segcosts(starts, ends, cA, cB, cC, dlo, dhi):
+    """Costs of segments ``[starts[k], ends[k])`` from cumulative coefficient sums."""
+    out = np.empty(starts.shape[0])
+    for k in range(starts.shape[0]):
+        s = starts[k]
+        t = ends[k]
+        v, _x = _pmin(cA[t] - cA[s], cB[t] - cB[s], cC[t] - cC[s], dlo, dhi)
+        out[k] = v
+    return out
+
+
+def robust_fit(a, b, c, lo, hi, cap, s, t, dlo, dhi):
+    """Exact minimiser of ``sum_i min(dev_i(x), cap)`` over ``x`` for ``i`` in ``[s, t)``.
+
+    Sweeps the sorted entry and exit points of the observations' inlier intervals; on
+    every elementary interval between two consecutive points the inliers are fixed and
+    the loss is one convex piece (the loss is continuous, so closed intervals cover the
+    points themselves). Returns ``(value, x)``.
     """
-    n = c1.shape[0] - 1
+    L = t - s
+    los = lo[s:t].copy()
+    his = hi[s:t].copy()
+    ok = los <= his
+    for i in range(L):
+        if not ok[i]:
+            los[i] = _INF
+            his[i] = _INF
+    oe = np.argsort(los, kind="mergesort")
+    ox = np.argsort(his, kind="mergesort")
+    pts = np.empty(2 * L + 2)
+    pts[0] = dlo
+    m = 1
+    for i in range(L):
+        if ok[i]:
+            pts[m] = min(max(los[i], dlo), dhi)
+            m += 1
+            pts[m] = min(max(his[i], dlo), dhi)
+            m += 1
+    pts[m] = dhi
+    m += 1
+    pts = np.sort(pts[:m])
+    A = 0.0
+    B = 0.0
+    C = L * cap
+    ie = 0
+    ix = 0
+    best = _INF
+    bx = dlo
+    for j in range(m - 1):
+        x0 = pts[j]
+        x1 = pts[j + 1]
+        xm = 0.5 * (x0 + x1)
+        while ie < L and los[oe[ie]] <= xm:
+            i = s + oe[ie]
+            A += a[i]
+            B += b[i]
+            C += c[i] - cap
+            ie += 1
+        while ix < L and his[ox[ix]] < xm:
+            i = s + ox[ix]
+            A -= a[i]
+            B -= b[i]
+            C -= c[i] - cap
+            ix += 1
+        v, xx = _pmin(A, B, C, x0, x1)
+        if v < best:
+            best = v
+            bx = xx
+    return best, bx
+
+
+# =============================================================== FPOP, interval sets
+def fpop_plain(cA, cB, cC, pen, min_size, prev, layer, dlo, dhi, mbic, edge, edge_pen):
+    """Functional pruning with one interval per candidate. Returns ``(F, last, max_candidates)``."""
+    n = cA.shape[0] - 1
     F = np.full(n + 1, _INF)
     last = np.full(n + 1, -1, dtype=np.int64)
-    lev = np.full(n + 1, _INF)
     if not layer:
         F[0] = -pen
-    cap = 64
-    plo = np.empty(cap)
-    phi_ = np.empty(cap)
-    pc = np.empty(cap, dtype=np.int64)
-    qlo = np.empty(cap)
-    qhi = np.empty(cap)
-    qc = np.empty(cap, dtype=np.int64)
-    npc = 0
-    max_pieces = 0
-    r = par
+    tau = np.empty(n + 1, dtype=np.int64)
+    lev = np.empty(n + 1)
+    ilo = np.empty(n + 1)
+    ihi = np.empty(n + 1)
+    nc = 0
+    maxc = 0
     for t in range(min_size, n + 1):
         s_new = t - min_size
         if layer:
@@ -248,123 +243,297 @@ def fpop(kind, c1, c2, par, pen, min_size, prev, layer, dlo, dhi):
         else:
             c_new = F[s_new] + pen
         if c_new < _INF:
-            lev[s_new] = c_new
-            if npc == 0:
-                plo[0] = dlo
-                phi_[0] = dhi
-                pc[0] = s_new
-                npc = 1
-            else:
-                if 3 * npc + 3 > cap:
-                    cap = 2 * (3 * npc + 3)
-                    nlo = np.empty(cap)
-                    nhi = np.empty(cap)
-                    nc = np.empty(cap, dtype=np.int64)
-                    nlo[:npc] = plo[:npc]
-                    nhi[:npc] = phi_[:npc]
-                    nc[:npc] = pc[:npc]
-                    plo = nlo
-                    phi_ = nhi
-                    pc = nc
-                    qlo = np.empty(cap)
-                    qhi = np.empty(cap)
-                    qc = np.empty(cap, dtype=np.int64)
-                m = 0
-                for k in range(npc):
-                    lo = plo[k]
-                    hi = phi_[k]
-                    s = pc[k]
-                    dL = float(s_new - s)
-                    dS = c1[s_new] - c1[s]
-                    dQ = c2[s_new] - c2[s]
-                    dc = lev[s] - c_new
-                    glo = dc + _phi(kind, lo, dL, dS, dQ, r)
-                    ghi = dc + _phi(kind, hi, dL, dS, dQ, r)
-                    a = lo
-                    b = hi
-                    keep = True
-                    if glo > 0.0 or ghi > 0.0:
-                        xs = _xstar(kind, dL, dS, r)
-                        if xs < lo:
-                            xs = lo
-                        elif xs > hi:
-                            xs = hi
-                        gm = dc + _phi(kind, xs, dL, dS, dQ, r)
-                        if gm > 0.0:
-                            keep = False
-                        else:
-                            if glo > 0.0:
-                                a = _root(kind, dc, dL, dS, dQ, r, lo, xs)
-                            if ghi > 0.0:
-                                b = _root(kind, dc, dL, dS, dQ, r, xs, hi)
-                    if not keep:
-                        # whole piece goes to the new candidate
-                        if m > 0 and qc[m - 1] == s_new:
-                            qhi[m - 1] = hi
-                        else:
-                            qlo[m] = lo
-                            qhi[m] = hi
-                            qc[m] = s_new
-                            m += 1
-                        continue
-                    if a > lo:
-                        if m > 0 and qc[m - 1] == s_new:
-                            qhi[m - 1] = a
-                        else:
-                            qlo[m] = lo
-                            qhi[m] = a
-                            qc[m] = s_new
-                            m += 1
-                    qlo[m] = a
-                    qhi[m] = b
-                    qc[m] = s
+            thr = c_new
+            if (not layer) and n - s_new <= edge:
+                thr += edge_pen
+            m = 0
+            for k in range(nc):
+                s = tau[k]
+                keep, lo, hi = _sublevel(cA[s_new] - cA[s], cB[s_new] - cB[s], cC[s_new] - cC[s],
+                                         thr - lev[k], ilo[k], ihi[k])
+                if keep:
+                    tau[m] = s
+                    lev[m] = lev[k]
+                    ilo[m] = lo
+                    ihi[m] = hi
                     m += 1
-                    if b < hi:
-                        qlo[m] = b
-                        qhi[m] = hi
-                        qc[m] = s_new
-                        m += 1
-                # swap buffers
-                tlo = plo
-                thi = phi_
-                tc = pc
-                plo = qlo
-                phi_ = qhi
-                pc = qc
-                qlo = tlo
-                qhi = thi
-                qc = tc
-                npc = m
-            if npc > max_pieces:
-                max_pieces = npc
-        if npc == 0:
-            continue
+            tau[m] = s_new
+            lev[m] = c_new
+            ilo[m] = dlo
+            ihi[m] = dhi
+            nc = m + 1
+            if nc > maxc:
+                maxc = nc
         best = _INF
         arg = -1
-        for k in range(npc):
-            s = pc[k]
-            L = float(t - s)
-            S = c1[t] - c1[s]
-            Q = c2[t] - c2[s]
-            x = _xstar(kind, L, S, r)
-            if x < plo[k]:
-                x = plo[k]
-            elif x > phi_[k]:
-                x = phi_[k]
-            v = lev[s] + _phi(kind, x, L, S, Q, r)
+        for k in range(nc):
+            s = tau[k]
+            v, _x = _pmin(cA[t] - cA[s], cB[t] - cB[s], cC[t] - cC[s], ilo[k], ihi[k])
+            v += lev[k]
+            if mbic > 0.0:
+                v += mbic * math.log(t - s)
+            if not layer:
+                if t == n:
+                    if s > 0 and n - s <= edge:
+                        v += edge_pen
+                elif s == 0 and t <= edge:
+                    v += edge_pen
             if v < best:
                 best = v
                 arg = s
         F[t] = best
         last[t] = arg
-    return F, last, max_pieces
+    return F, last, maxc
 
 
-# ---------------------------------------------------------------- inequality pruning
-@njit(cache=True)
-def pelt(kind, c1, c2, y, par, pen, min_size, prev, layer):
-    """PELT recursion (see module docstring). Returns ``(F, last, max_candidates)``."""
-    n = c1.shape[0] - 1
+# =============================================================== robust FPOP, piece lists
+def fpop_robust(a, b, c, lo_i, hi_i, cap, pen, min_size, prev, layer, dlo, dhi, mbic, edge, edge_pen):
+    """Functional pruning of the bounded loss with piece lists per candidate.
+
+    Returns ``(F, last, max_candidates, max_pieces)``.
+    """
+    n = a.shape[0]
+    F = np.full(n + 1, _INF)
+    last = np.full(n + 1, -1, dtype=np.int64)
+    if not layer:
+        F[0] = -pen
+    # candidates (creation order) and their pieces, contiguous per candidate
+    tau = np.empty(n + 1, dtype=np.int64)
+    lev = np.empty(n + 1)
+    pstart = np.empty(n + 2, dtype=np.int64)
+    cap_p = 64
+    PL = np.empty(cap_p)
+    PH = np.empty(cap_p)
+    PA = np.empty(cap_p)
+    PB = np.empty(cap_p)
+    PC = np.empty(cap_p)
+    QL = np.empty(cap_p)
+    QH = np.empty(cap_p)
+    QA = np.empty(cap_p)
+    QB = np.empty(cap_p)
+    QC = np.empty(cap_p)
+    nc = 0
+    npc = 0
+    pstart[0] = 0
+    maxc = 0
+    maxp = 0
+    # window of the last min_size observations: breakpoints and coefficient sums
+    wx = np.empty(2 * min_size + 2)
+    wA = np.empty(2 * min_size + 3)
+    wB = np.empty(2 * min_size + 3)
+    wC = np.empty(2 * min_size + 3)
+    for t in range(min_size, n + 1):
+        s_new = t - min_size
+        # ---- 1. observation s_new - 1 joins every candidate's loss
+        if s_new >= 1 and nc > 0:
+            i = s_new - 1
+            li = lo_i[i]
+            hi = hi_i[i]
+            if 3 * npc + 3 > QL.shape[0]:
+                cap_p = 2 * (3 * npc + 3)
+                QL = np.empty(cap_p)
+                QH = np.empty(cap_p)
+                QA = np.empty(cap_p)
+                QB = np.empty(cap_p)
+                QC = np.empty(cap_p)
+            q = 0
+            for k in range(nc):
+                p0 = pstart[k]
+                p1 = pstart[k + 1]
+                pstart[k] = q
+                for p in range(p0, p1):
+                    xl = PL[p]
+                    xh = PH[p]
+                    if li > hi:  # never an inlier: the whole piece pays the cap
+                        QL[q] = xl
+                        QH[q] = xh
+                        QA[q] = PA[p]
+                        QB[q] = PB[p]
+                        QC[q] = PC[p] + cap
+                        q += 1
+                        continue
+                    if xl < li:  # part left of the inlier interval
+                        QL[q] = xl
+                        QH[q] = xh if xh < li else li
+                        QA[q] = PA[p]
+                        QB[q] = PB[p]
+                        QC[q] = PC[p] + cap
+                        q += 1
+                    ml = xl if xl > li else li
+                    mh = xh if xh < hi else hi
+                    if ml <= mh:
+                        QL[q] = ml
+                        QH[q] = mh
+                        QA[q] = PA[p] + a[i]
+                        QB[q] = PB[p] + b[i]
+                        QC[q] = PC[p] + c[i]
+                        q += 1
+                    if xh > hi:
+                        QL[q] = xl if xl > hi else hi
+                        QH[q] = xh
+                        QA[q] = PA[p]
+                        QB[q] = PB[p]
+                        QC[q] = PC[p] + cap
+                        q += 1
+            pstart[nc] = q
+            npc = q
+            PL, QL = QL, PL
+            PH, QH = QH, PH
+            PA, QA = QA, PA
+            PB, QB = QB, PB
+            PC, QC = QC, PC
+        # ---- 2. a new candidate; older ones keep the pieces where they beat it
+        if layer:
+            c_new = prev[s_new]
+        else:
+            c_new = F[s_new] + pen
+        if c_new < _INF:
+            thr = c_new
+            if (not layer) and n - s_new <= edge:
+                thr += edge_pen
+            if npc + 1 > QL.shape[0] or PL.shape[0] < npc + 1:
+                cap_p = 2 * (npc + 2)
+                nL = np.empty(cap_p)
+                nH = np.empty(cap_p)
+                nA = np.empty(cap_p)
+                nB = np.empty(cap_p)
+                nC = np.empty(cap_p)
+                nL[:npc] = PL[:npc]
+                nH[:npc] = PH[:npc]
+                nA[:npc] = PA[:npc]
+                nB[:npc] = PB[:npc]
+                nC[:npc] = PC[:npc]
+                PL = nL
+                PH = nH
+                PA = nA
+                PB = nB
+                PC = nC
+                QL = np.empty(cap_p)
+                QH = np.empty(cap_p)
+                QA = np.empty(cap_p)
+                QB = np.empty(cap_p)
+                QC = np.empty(cap_p)
+            q = 0
+            m = 0
+            for k in range(nc):
+                p0 = pstart[k]
+                p1 = pstart[k + 1]
+                q0 = q
+                lvl = thr - lev[k]
+                for p in range(p0, p1):
+                    keep, xl, xh = _sublevel(PA[p], PB[p], PC[p], lvl, PL[p], PH[p])
+                    if keep:
+                        QL[q] = xl
+                        QH[q] = xh
+                        QA[q] = PA[p]
+                        QB[q] = PB[p]
+                        QC[q] = PC[p]
+                        q += 1
+                if q > q0:
+                    tau[m] = tau[k]
+                    lev[m] = lev[k]
+                    pstart[m] = q0
+                    m += 1
+            QL[q] = dlo
+            QH[q] = dhi
+            QA[q] = 0.0
+            QB[q] = 0.0
+            QC[q] = 0.0
+            tau[m] = s_new
+            lev[m] = c_new
+            pstart[m] = q
+            q += 1
+            nc = m + 1
+            pstart[nc] = q
+            npc = q
+            PL, QL = QL, PL
+            PH, QH = QH, PH
+            PA, QA = QA, PA
+            PB, QB = QB, PB
+            PC, QC = QC, PC
+            if nc > maxc:
+                maxc = nc
+            if npc > maxp:
+                maxp = npc
+        if nc == 0:
+            continue
+        # ---- 3. evaluate: every candidate's pieces plus the window [s_new, t)
+        nw = 0
+        for i in range(s_new, t):
+            if lo_i[i] <= hi_i[i]:
+                wx[nw] = lo_i[i]
+                nw += 1
+                wx[nw] = hi_i[i]
+                nw += 1
+        wx[:nw] = np.sort(wx[:nw])
+        # coefficient sums on each elementary interval (j = 0..nw); evaluated at its midpoint
+        for j in range(nw + 1):
+            if nw == 0:
+                xm = 0.5 * (dlo + dhi)
+            elif j == 0:
+                xm = wx[0] - 1.0
+            elif j == nw:
+                xm = wx[nw - 1] + 1.0
+            else:
+                xm = 0.5 * (wx[j - 1] + wx[j])
+            sA = 0.0
+            sB = 0.0
+            sC = 0.0
+            for i in range(s_new, t):
+                if lo_i[i] <= hi_i[i] and lo_i[i] <= xm and xm <= hi_i[i]:
+                    sA += a[i]
+                    sB += b[i]
+                    sC += c[i]
+                else:
+                    sC += cap
+            wA[j] = sA
+            wB[j] = sB
+            wC[j] = sC
+        best = _INF
+        arg = -1
+        for k in range(nc):
+            s = tau[k]
+            bk = _INF
+            for p in range(pstart[k], pstart[k + 1]):
+                xl = PL[p]
+                xh = PH[p]
+                # elementary intervals of the window overlapping [xl, xh]
+                j = 0
+                while j < nw and wx[j] < xl:
+                    j += 1
+                x0 = xl
+                while True:
+                    x1 = xh if j >= nw or wx[j] > xh else wx[j]
+                    if x1 >= x0:
+                        v, _x = _pmin(PA[p] + wA[j], PB[p] + wB[j], PC[p] + wC[j], x0, x1)
+                        if v < bk:
+                            bk = v
+                    if j >= nw or wx[j] > xh:
+                        break
+                    # the bounded loss is continuous: closed elementary intervals cover the breakpoints
+                    x0 = wx[j]
+                    j += 1
+            v = lev[k] + bk
+            if mbic > 0.0:
+                v += mbic * math.log(t - s)
+            if not layer:
+                if t == n:
+                    if s > 0 and n - s <= edge:
+                        v += edge_pen
+                elif s == 0 and t <= edge:
+                    v += edge_pen
+            if v < best:
+                best = v
+                arg = s
+        F[t] = best
+        last[t] = arg
+    return F, last, maxc, maxp
+
+
+# =============================================================== PELT, inequality pruning
+def pelt(S, y, par, pen, min_size, prev, layer, mbic, edge, edge_pen):
+    """PELT for any cost. Returns ``(F, last, max_candidates)``."""
+    n = S.shape[1] - 1
     F = np.full(n + 1, _INF)
     last = np.full(n + 1, -1, dtype=np.int64)
     lev = np.full(n + 1, _INF)
@@ -387,7 +556,6 @@ def pelt(kind, c1, c2, y, par, pen, min_size, prev, layer):
             cand[nc] = s_new
             dead[nc] = big
             nc += 1
-        # drop candidates whose dominator is now admissible
         m = 0
         for k in range(nc):
             if dead[k] > t:
@@ -403,33 +571,110 @@ def pelt(kind, c1, c2, y, par, pen, min_size, prev, layer):
         arg = -1
         for k in range(nc):
             s = cand[k]
-            v = lev[s] + seg_cost(kind, s, t, c1, c2, y, par)
+            v = lev[s] + _segcost(s, t, S, y, par)  # noqa: F821
             vals[k] = v
+            if mbic > 0.0:
+                v += mbic * math.log(t - s)
+            if not layer:
+                if t == n:
+                    if s > 0 and n - s <= edge:
+                        v += edge_pen
+                elif s == 0 and t <= edge:
+                    v += edge_pen
             if v < best:
                 best = v
                 arg = s
         F[t] = best
         last[t] = arg
+        # a candidate that cannot beat t (by more than the margin) is dropped once t is admissible
         if layer:
             lev_t = prev[t]
         else:
             lev_t = best + pen
-        if lev_t < _INF:
+        if lev_t < _INF and t < n:
+            thr = lev_t
+            if (not layer) and n - t <= edge:
+                thr += edge_pen
             for k in range(nc):
-                if dead[k] == big and vals[k] >= lev_t:
+                if dead[k] == big and vals[k] >= thr:
                     dead[k] = t + min_size
     return F, last, max_c
 
 
-@njit(cache=True)
-def best_single_split(kind, c1, c2, y, par, a, b, min_size):
-    """Best split of ``[a, b)`` into two segments: (position, gain) or (-1, -inf)."""
-    whole = seg_cost(kind, a, b, c1, c2, y, par)
+def segcosts(starts, ends, S, y, par):
+    """Vectorised ``_segcost``."""
+    out = np.empty(starts.shape[0])
+    for k in range(starts.shape[0]):
+        out[k] = _segcost(starts[k], ends[k], S, y, par)  # noqa: F821
+    return out
+
+
+def best_split(S, y, par, a, b, min_size):
+    """Best split of ``[a, b)`` into two segments: ``(position, gain)`` or ``(-1, -inf)``."""
+    whole = _segcost(a, b, S, y, par)  # noqa: F821
     best = -_INF
     arg = -1
     for s in range(a + min_size, b - min_size + 1):
-        g = whole - seg_cost(kind, a, s, c1, c2, y, par) - seg_cost(kind, s, b, c1, c2, y, par)
+        g = whole - _segcost(a, s, S, y, par) - _segcost(s, b, S, y, par)  # noqa: F821
         if g > best:
             best = g
             arg = s
     return arg, best
+
+
+# =============================================================== binding
+class Kernels:
+    """The compiled kernels of one cost (built lazily, one compilation per cost and kernel)."""
+
+    _ONE_PARAM = ("fpop_plain", "fpop_robust", "inlier_bounds", "plain_segcosts", "robust_fit")
+    _ANY = ("pelt", "segcosts", "best_split")
+
+    def __init__(self, tag: str, bindings: dict):
+        self.tag = tag
+        self._bindings = dict(bindings)
+        self._compiled: dict[str, object] = {}
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        if name not in self._ONE_PARAM + self._ANY:
+            raise AttributeError(name)
+        fn = self._compiled.get(name)
+        if fn is None:
+            template = globals()[name]
+            helpers = {}
+            if name in self._ONE_PARAM:
+                helpers = {"_root": _bound(self, "_root"), "_sublevel": _bound(self, "_sublevel"),
+                           "_pmin": _bound(self, "_pmin")}
+            elif "_segcost" not in self._bindings:
+                helpers = {"_segcost": _bound(self, "_segcost_plain")}
+            fn = specialize(template, self.tag, {**self._bindings, **helpers})
+            self._compiled[name] = fn
+        return fn
+
+
+def _bound(k: Kernels, name: str):
+    fn = k._compiled.get(name)
+    if fn is None:
+        helpers = {}
+        if name == "_sublevel":
+            helpers = {"_root": _bound(k, "_root")}
+        elif name == "_segcost_plain":
+            helpers = {"_pmin": _bound(k, "_pmin")}
+        elif name != "_root" and name != "_pmin":
+            raise KeyError(name)
+        fn = specialize(globals()[name], k.tag, {**k._bindings, **helpers})
+        k._compiled[name] = fn
+    return fn
+
+
+_REGISTRY: dict[str, Kernels] = {}
+
+
+def kernels_for(tag: str, bindings: dict) -> Kernels:
+    """The (lazily compiled) kernels of the cost ``tag`` with primitives ``bindings``."""
+    k = _REGISTRY.get(tag)
+    if k is None:
+        k = Kernels(tag, bindings)
+        _REGISTRY[tag] = k
+    return k
