@@ -19,7 +19,7 @@ from .pulses import pulse_penalty
 from .results import ChangePointResult
 
 __all__ = ["detect_changepoints", "fit_cost", "resolve_cost", "SHORT_EDGE", "SEASONALITY_ALPHA",
-           "DEPENDENCE_ALPHA"]
+           "WARN_ALPHA"]
 
 METHODS = ("pelt", "binseg", "dp")
 
@@ -28,8 +28,6 @@ METHODS = ("pelt", "binseg", "dp")
 SHORT_EDGE = 3
 #: Level of the residual-seasonality F test that switches the seasonal cost on.
 SEASONALITY_ALPHA = 0.01
-#: Level of the Ljung–Box test that switches the dependence adjustment on.
-DEPENDENCE_ALPHA = 0.05
 #: Level of the Ljung–Box test of the final residuals below which a warning is issued.
 WARN_ALPHA = 0.01
 #: Seasons (years) needed before seasonality is looked for.
@@ -206,10 +204,13 @@ def detect_changepoints(
     dependence : bool or "auto", default "auto"
         Make the criterion robust to autocorrelation: every change-related penalty
         (per change, log-length terms, edge price) is multiplied by the estimated
-        long-run variance ratio of the segment residuals, re-estimated after each
-        search until the breaks repeat. ``"auto"``: on when the Ljung–Box test of the
-        segment residuals has p < 0.05. ``False``: never (the diagnostic is still
-        reported).
+        long-run variance ratio of the segment residuals
+        (:func:`~analysis.changepoint.diagnostics.long_run_variance_ratio`),
+        re-estimated after each search (the largest estimate is kept) until the breaks
+        repeat. ``"auto"`` (and ``True``): applied whenever that estimate exceeds 1,
+        i.e. whenever the residuals show positive autocorrelation; on series whose
+        residuals show none it is 1 and changes nothing. ``False``: never (the
+        diagnostics are still reported).
     missing : {"raise", "drop-edges"}, default "raise"
         Missing values raise :class:`~analysis.errors.ModelError`; ``"drop-edges"`` drops
         leading and trailing missing periods (outside coverage) and still refuses gaps.
@@ -257,7 +258,9 @@ def detect_changepoints(
     4. *Seasonality* (see ``seasonal``), then *dependence* (see ``dependence``). The
        inflation factor is the long-run variance ratio: under dependence the
        likelihood-ratio statistic of a change of level is inflated by that ratio, so
-       dividing the evidence by it restores the calibration of the penalty.
+       dividing the evidence by it restores the calibration of the penalty. The ratio
+       is estimated after each search and only ever raised, because spurious breaks
+       absorb dependence and make the next estimate smaller.
 
     Assumptions: within a regime the counts are NB (or Poisson, or Gaussian) around one
     level, times the seasonal profile when there is one; a pulse changes one period
@@ -348,8 +351,7 @@ def detect_changepoints(
 
     # -- dependence -----------------------------------------------------------------
     lb = diag["ljung_box"]
-    apply_dep = n_breaks is None and lb is not None and (
-        dependence is True or (dependence == "auto" and lb.pvalue < DEPENDENCE_ALPHA))
+    apply_dep = n_breaks is None and lb is not None and dependence is not False
     if apply_dep:
         diag["ljung_box_before"] = lb
         factor = 1.0
@@ -368,8 +370,8 @@ def detect_changepoints(
             seen.append(out.positions)
         decisions["dependence_factor"] = factor
         if factor > 1.0:
-            notes.append(f"segment residuals autocorrelated (Ljung-Box Q = {lb.stat:.1f}, p = {lb.pvalue:.2g}): change "
-                         f"penalties multiplied by the long-run variance ratio {factor:.2f}")
+            notes.append(f"change penalties multiplied by the estimated long-run variance ratio {factor:.2f} of the "
+                         f"segment residuals (Ljung-Box before: Q = {lb.stat:.1f}, p = {lb.pvalue:.2g})")
     lb_final = diag["ljung_box"]
     warn_msgs: list[str] = []
     if lb_final is not None and lb_final.pvalue < WARN_ALPHA:
