@@ -100,10 +100,10 @@ def _cache_class():
     return FunctionCache
 
 
-def _compile(py_func: Callable) -> Any:
+def _compile(py_func: Callable, inline: bool = False) -> Any:
     from numba import njit
 
-    disp = njit(cache=False, nogil=True)(py_func)
+    disp = njit(cache=False, nogil=True, inline="always" if inline else "never")(py_func)
     try:
         disp._cache = _cache_class()(py_func)
     except RuntimeError:  # pragma: no cover - no locator: compile in memory only
@@ -111,12 +111,18 @@ def _compile(py_func: Callable) -> Any:
     return disp
 
 
-def kernel(py_func: Callable) -> Any:
-    """Compile ``py_func`` with numba (nopython, no GIL), cached as described above."""
-    return _compile(py_func)
+def kernel(py_func: Callable | None = None, *, inline: bool = False) -> Any:
+    """Compile ``py_func`` with numba (nopython, no GIL), cached as described above.
+
+    ``inline=True`` inlines it into its callers (numba IR inlining): for the small
+    primitives called in the searches' inner loops, where a call costs more than the work.
+    """
+    if py_func is None:
+        return lambda f: _compile(f, inline)
+    return _compile(py_func, inline)
 
 
-def specialize(template: Callable, tag: str, bindings: dict[str, Any]) -> Any:
+def specialize(template: Callable, tag: str, bindings: dict[str, Any], *, inline: bool = False) -> Any:
     """Compiled copy of ``template`` whose global names ``bindings`` are bound to a cost.
 
     Parameters
@@ -135,4 +141,4 @@ def specialize(template: Callable, tag: str, bindings: dict[str, Any]) -> Any:
     f.__qualname__ = f"{template.__qualname__}__{tag}"
     f.__module__ = template.__module__
     f.__doc__ = template.__doc__
-    return _compile(f)
+    return _compile(f, inline)

@@ -26,25 +26,29 @@ with a fixed number of segments (no penalty, no edge price).
 
 Exactness of the pruning (why no optimum is ever lost):
 
-* :func:`fpop_plain` — functional pruning with candidate *sets* (Maidstone, Hocking,
-  Rigaill & Fearnhead 2017, FPOP): candidate ``s`` keeps the interval of parameters at
-  which it is no worse than every *newer* candidate. Both accumulate the same future
-  losses, so where a newer candidate is better it stays better; the MBIC term
-  ``log(t - s)`` is larger for the older candidate at every later ``t``, so it never
-  reverses that order either. Only the last-segment edge price favours older
-  candidates; a candidate is therefore pruned against a newer one that may still pay
-  it only with that price as a margin.
-* :func:`fpop_robust` — the same with the bounded loss ``min(dev_i(x), cap)`` of a
-  level-plus-pulses model (robust FPOP, Fearnhead & Rigaill 2019): each candidate's
-  loss is piecewise in ``x`` (an observation is an inlier, with its deviance, on an
-  interval of ``x`` and costs ``cap`` outside it), so each candidate keeps a list of
-  pieces, split where observations enter or leave (interval splitting, as in R-FPOP).
+* :func:`fpop_min` — constant penalty (no MBIC term): functional pruning with the lower
+  envelope of the candidates' losses as one piecewise function (R-FPOP's
+  representation, Fearnhead & Rigaill 2019; Maidstone et al. 2017). Where a candidate is
+  best it stays best among the candidates of its time, since all accumulate the same
+  future losses. With the bounded loss ``min(dev_i(x), cap)`` of a level-plus-pulses
+  model each piece is split where an observation enters or leaves its inlier interval.
+  The few candidates the edge prices concern are evaluated directly.
+* :func:`fpop` — any penalty, including R changepoint's MBIC: every candidate keeps a
+  list of pieces where it may still be optimal. With the log-length term, ``g_s(x) =
+  f_s(x) + mbic * log(t - s)``; a candidate is dropped at ``x`` (i) where a *newer* one
+  has ``f <= f_s`` (same future losses, and the newer one's log term is smaller at every
+  later end point) and (ii) where an *older* one has ``g <= g_s`` now (the gap
+  ``g_s - g_old = f_s - f_old + mbic * log((u - s) / (u - old))`` only grows with the
+  end point ``u``). Test (ii) compares each candidate with the lower envelope of the
+  older ones' ``g``, computed in one sweep whenever the number of candidates has
+  doubled. The last-segment edge price favours older candidates, so (i) keeps that
+  price as a margin for the newest candidates; (ii) is not used in the first ``edge``
+  steps, where the first-segment price applies.
 * :func:`pelt` — inequality pruning (Killick, Fearnhead & Eckley 2012) for any cost.
   Under MBIC the comparison that prunes uses the costs *without* the log-length term:
   for ``s < t < u``, ``C(s, u) >= C(s, t) + C(t, u)`` and ``log(u - s) > log(u - t)``,
   so ``lev_s + C(s, t) >= lev_t`` implies that ``s`` is beaten by ``t`` at every later
-  end point, log-length terms included. (This is the margin the term needs: an older
-  candidate's log term is always the larger one.)
+  end point, log-length terms included.
 
 The minimum segment length is exact in all three: candidates are compared on the data
 before the newest admissible start, and the last ``min_size`` observations are added
@@ -171,6 +175,15 @@ def robust_fit(a, b, c, lo, hi, cap, s, t, dlo, dhi):
     points themselves). Returns ``(value, x)``.
     """
     L = t - s
+    if not math.isfinite(cap):
+        A = 0.0
+        B = 0.0
+        C = 0.0
+        for i in range(s, t):
+            A += a[i]
+            B += b[i]
+            C += c[i]
+        return _pmin(A, B, C, dlo, dhi)
     los = lo[s:t].copy()
     his = hi[s:t].copy()
     ok = los <= his
@@ -222,73 +235,137 @@ def robust_fit(a, b, c, lo, hi, cap, s, t, dlo, dhi):
     return best, bx
 
 
-# =============================================================== FPOP, interval sets
-def fpop_plain(cA, cB, cC, pen, min_size, prev, layer, dlo, dhi, mbic, edge, edge_pen):
-    """Functional pruning with one interval per candidate. Returns ``(F, last, max_candidates)``."""
-    n = cA.shape[0] - 1
-    F = np.full(n + 1, _INF)
-    last = np.full(n + 1, -1, dtype=np.int64)
-    if not layer:
-        F[0] = -pen
-    tau = np.empty(n + 1, dtype=np.int64)
-    lev = np.empty(n + 1)
-    ilo = np.empty(n + 1)
-    ihi = np.empty(n + 1)
-    nc = 0
-    maxc = 0
-    for t in range(min_size, n + 1):
-        s_new = t - min_size
-        if layer:
-            c_new = prev[s_new]
-        else:
-            c_new = F[s_new] + pen
-        if c_new < _INF:
-            thr = c_new
-            if (not layer) and n - s_new <= edge:
-                thr += edge_pen
-            m = 0
-            for k in range(nc):
-                s = tau[k]
-                keep, lo, hi = _sublevel(cA[s_new] - cA[s], cB[s_new] - cB[s], cC[s_new] - cC[s],
-                                         thr - lev[k], ilo[k], ihi[k])
-                if keep:
-                    tau[m] = s
-                    lev[m] = lev[k]
-                    ilo[m] = lo
-                    ihi[m] = hi
-                    m += 1
-            tau[m] = s_new
-            lev[m] = c_new
-            ilo[m] = dlo
-            ihi[m] = dhi
-            nc = m + 1
-            if nc > maxc:
-                maxc = nc
-        best = _INF
-        arg = -1
-        for k in range(nc):
-            s = tau[k]
-            v, _x = _pmin(cA[t] - cA[s], cB[t] - cB[s], cC[t] - cC[s], ilo[k], ihi[k])
-            v += lev[k]
-            if mbic > 0.0:
-                v += mbic * math.log(t - s)
-            if not layer:
-                if t == n:
-                    if s > 0 and n - s <= edge:
-                        v += edge_pen
-                elif s == 0 and t <= edge:
-                    v += edge_pen
-            if v < best:
-                best = v
-                arg = s
-        F[t] = best
-        last[t] = arg
-    return F, last, maxc
-
-
 # =============================================================== robust FPOP, piece lists
-def fpop_robust(a, b, c, lo_i, hi_i, cap, pen, min_size, prev, layer, dlo, dhi, mbic, edge, edge_pen):
-    """Functional pruning of the bounded loss with piece lists per candidate.
+def _neg_parts(dA, dB, dC, x0, x1, outL, outH, q):
+    """Append to ``out`` the parts of ``[x0, x1]`` where the difference piece is negative.
+
+    The difference of two pieces has at most one stationary point (the cost's
+    ``_argmin`` formula), so it is monotone on both sides of it and crosses 0 at most
+    once on each.
+    """
+    xs = _argmin(dA, dB)  # noqa: F821
+    if xs > x0 and xs < x1:
+        q = _neg_monotone(dA, dB, dC, x0, xs, outL, outH, q)
+        return _neg_monotone(dA, dB, dC, xs, x1, outL, outH, q)
+    return _neg_monotone(dA, dB, dC, x0, x1, outL, outH, q)
+
+
+def _neg_monotone(dA, dB, dC, x0, x1, outL, outH, q):
+    h0 = _value(dA, dB, dC, x0)  # noqa: F821
+    h1 = _value(dA, dB, dC, x1)  # noqa: F821
+    n0 = h0 < 0.0
+    n1 = h1 < 0.0
+    if n0 and n1:
+        lo, hi = x0, x1
+    elif not n0 and not n1:
+        return q
+    else:
+        r = _root(dA, dB, dC, 0.0, x0, x1)
+        lo, hi = (x0, r) if n0 else (r, x1)
+    return _append(outL, outH, q, lo, hi)
+
+
+def _alive_parts(xl, xh, A, B, C, off, EL, EH, EA, EB, EC, ne, QL, QH, QA, QB, QC, q, tl, th):
+    """Parts of the piece ``[xl, xh]`` (value ``A, B, C`` + ``off``) below the envelope ``E``.
+
+    ``E`` is a sorted list of disjoint pieces (``+inf`` between them). The parts are
+    appended to ``Q`` with the piece's own coefficients; returns the new length. ``tl, th``
+    are scratch space of at least ``2 ne + 4`` values.
+    """
+    nt = 0
+    x0 = xl
+    j = 0
+    while j < ne and EH[j] < xl:
+        j += 1
+    while True:
+        if j >= ne or EL[j] > xh:
+            nt = _append(tl, th, nt, x0, xh)
+            break
+        if EL[j] > x0:
+            nt = _append(tl, th, nt, x0, EL[j])
+            x0 = EL[j]
+        x1 = EH[j] if EH[j] < xh else xh
+        nt = _neg_parts(A - EA[j], B - EB[j], C + off - EC[j], x0, x1, tl, th, nt)
+        if x1 >= xh:
+            break
+        x0 = x1
+        j += 1
+    for i in range(nt):
+        QL[q] = tl[i]
+        QH[q] = th[i]
+        QA[q] = A
+        QB[q] = B
+        QC[q] = C
+        q += 1
+    return q
+
+
+def _append(tl, th, nt, lo, hi):
+    if hi < lo:
+        return nt
+    if nt > 0 and th[nt - 1] >= lo:
+        if hi > th[nt - 1]:
+            th[nt - 1] = hi
+        return nt
+    tl[nt] = lo
+    th[nt] = hi
+    return nt + 1
+
+
+def _overwrite(EL, EH, EA, EB, EC, ne, QL, QH, QA, QB, QC, q0, q1, off, FL, FH, FA, FB, FC):
+    """Envelope ``E`` with the (sorted, disjoint) pieces ``Q[q0:q1]`` (+ ``off``) written over it."""
+    m = 0
+    j = 0
+    for i in range(q0, q1):
+        lo = QL[i]
+        hi = QH[i]
+        # envelope pieces wholly left of lo
+        while j < ne and EH[j] <= lo:
+            FL[m] = EL[j]
+            FH[m] = EH[j]
+            FA[m] = EA[j]
+            FB[m] = EB[j]
+            FC[m] = EC[j]
+            m += 1
+            j += 1
+        # a piece straddling lo keeps its left part
+        if j < ne and EL[j] < lo:
+            FL[m] = EL[j]
+            FH[m] = lo
+            FA[m] = EA[j]
+            FB[m] = EB[j]
+            FC[m] = EC[j]
+            m += 1
+        FL[m] = lo
+        FH[m] = hi
+        FA[m] = QA[i]
+        FB[m] = QB[i]
+        FC[m] = QC[i] + off
+        m += 1
+        # skip envelope pieces covered by [lo, hi]; a piece straddling hi keeps its right part
+        while j < ne and EH[j] <= hi:
+            j += 1
+        if j < ne and EL[j] < hi:
+            EL[j] = hi
+    while j < ne:
+        FL[m] = EL[j]
+        FH[m] = EH[j]
+        FA[m] = EA[j]
+        FB[m] = EB[j]
+        FC[m] = EC[j]
+        m += 1
+        j += 1
+    for i in range(m):
+        EL[i] = FL[i]
+        EH[i] = FH[i]
+        EA[i] = FA[i]
+        EB[i] = FB[i]
+        EC[i] = FC[i]
+    return m
+
+
+def fpop(a, b, c, cA, cB, cC, lo_i, hi_i, cap, pen, min_size, prev, layer, dlo, dhi, mbic, edge, edge_pen):
+    """Functional pruning with piece lists per candidate (bounded loss when ``cap`` is finite).
 
     Returns ``(F, last, max_candidates, max_pieces)``.
     """
@@ -300,6 +377,7 @@ def fpop_robust(a, b, c, lo_i, hi_i, cap, pen, min_size, prev, layer, dlo, dhi, 
     # candidates (creation order) and their pieces, contiguous per candidate
     tau = np.empty(n + 1, dtype=np.int64)
     lev = np.empty(n + 1)
+    levpos = np.full(n + 1, _INF)
     pstart = np.empty(n + 2, dtype=np.int64)
     cap_p = 64
     PL = np.empty(cap_p)
@@ -312,7 +390,20 @@ def fpop_robust(a, b, c, lo_i, hi_i, cap, pen, min_size, prev, layer, dlo, dhi, 
     QA = np.empty(cap_p)
     QB = np.empty(cap_p)
     QC = np.empty(cap_p)
+    EL = np.empty(cap_p)
+    EH = np.empty(cap_p)
+    EA = np.empty(cap_p)
+    EB = np.empty(cap_p)
+    EC = np.empty(cap_p)
+    FL = np.empty(cap_p)
+    FH = np.empty(cap_p)
+    FA = np.empty(cap_p)
+    FB = np.empty(cap_p)
+    FC = np.empty(cap_p)
+    TL = np.empty(cap_p)
+    TH = np.empty(cap_p)
     nc = 0
+    nc_swept = 0
     npc = 0
     pstart[0] = 0
     maxc = 0
@@ -441,6 +532,7 @@ def fpop_robust(a, b, c, lo_i, hi_i, cap, pen, min_size, prev, layer, dlo, dhi, 
             QC[q] = 0.0
             tau[m] = s_new
             lev[m] = c_new
+            levpos[s_new] = c_new
             pstart[m] = q
             q += 1
             nc = m + 1
@@ -455,6 +547,56 @@ def fpop_robust(a, b, c, lo_i, hi_i, cap, pen, min_size, prev, layer, dlo, dhi, 
                 maxc = nc
             if npc > maxp:
                 maxp = npc
+        # ---- 2b. every candidate loses where an older one is better now (and so for good)
+        # (valid at any step; run when the number of candidates has doubled since the last run,
+        # which keeps its cost proportional to the candidates' own)
+        if nc > 1 and nc >= 2 * nc_swept + 8 and (layer or t > edge + 1):
+            if 3 * (npc + 1) > QL.shape[0] or 3 * (npc + 1) > EL.shape[0]:
+                cap_p = 6 * (npc + 2)
+                QL = np.empty(cap_p)
+                QH = np.empty(cap_p)
+                QA = np.empty(cap_p)
+                QB = np.empty(cap_p)
+                QC = np.empty(cap_p)
+                EL = np.empty(cap_p)
+                EH = np.empty(cap_p)
+                EA = np.empty(cap_p)
+                EB = np.empty(cap_p)
+                EC = np.empty(cap_p)
+                FL = np.empty(cap_p)
+                FH = np.empty(cap_p)
+                FA = np.empty(cap_p)
+                FB = np.empty(cap_p)
+                FC = np.empty(cap_p)
+                TL = np.empty(cap_p)
+                TH = np.empty(cap_p)
+            ne = 0
+            q = 0
+            m = 0
+            for k in range(nc):
+                s = tau[k]
+                off = lev[k]
+                if mbic > 0.0:
+                    off += mbic * math.log(t - s)
+                q0 = q
+                for p in range(pstart[k], pstart[k + 1]):
+                    q = _alive_parts(PL[p], PH[p], PA[p], PB[p], PC[p], off, EL, EH, EA, EB, EC, ne,
+                                     QL, QH, QA, QB, QC, q, TL, TH)
+                if q > q0:
+                    tau[m] = s
+                    lev[m] = lev[k]
+                    pstart[m] = q0
+                    m += 1
+                    ne = _overwrite(EL, EH, EA, EB, EC, ne, QL, QH, QA, QB, QC, q0, q, off, FL, FH, FA, FB, FC)
+            nc = m
+            nc_swept = nc
+            pstart[nc] = q
+            npc = q
+            PL, QL = QL, PL
+            PH, QH = QH, PH
+            PA, QA = QA, PA
+            PB, QB = QB, PB
+            PC, QC = QC, PC
         if nc == 0:
             continue
         # ---- 3. evaluate: every candidate's pieces plus the window [s_new, t)
@@ -465,7 +607,13 @@ def fpop_robust(a, b, c, lo_i, hi_i, cap, pen, min_size, prev, layer, dlo, dhi, 
                 nw += 1
                 wx[nw] = hi_i[i]
                 nw += 1
-        wx[:nw] = np.sort(wx[:nw])
+        for i in range(1, nw):  # insertion sort of at most 2 min_size points
+            v = wx[i]
+            j = i - 1
+            while j >= 0 and wx[j] > v:
+                wx[j + 1] = wx[j]
+                j -= 1
+            wx[j + 1] = v
         # coefficient sums on each elementary interval (j = 0..nw); evaluated at its midpoint
         for j in range(nw + 1):
             if nw == 0:
@@ -528,6 +676,337 @@ def fpop_robust(a, b, c, lo_i, hi_i, cap, pen, min_size, prev, layer, dlo, dhi, 
         F[t] = best
         last[t] = arg
     return F, last, maxc, maxp
+
+
+# =============================================================== FPOP, one min-function
+def fpop_min(a, b, c, lo_i, hi_i, cap, pen, min_size, prev, layer, dlo, dhi, edge, edge_pen):
+    """Functional pruning with the minimum of the candidates' losses as one piecewise function.
+
+    Exact for a constant penalty (no MBIC term): every parameter value belongs to the one
+    candidate that is best there, which stays best there among the candidates of its
+    time, so the lower envelope is all the search needs (R-FPOP's representation). The
+    recursion runs ``min_size`` periods behind: ``R_s = min(R_{s-1} + loss_{s-1},
+    F(s) + pen)`` and ``F(t) = min_x R_{t-m}(x) + sum_{i=t-m}^{t-1} loss_i(x)``. The edge
+    prices are kept exact by evaluating the few candidates they concern directly: the
+    first ``edge`` end points by enumeration, the last ``edge`` candidates off the envelope.
+    Returns ``(F, last, max_pieces, max_pieces)``.
+    """
+    n = a.shape[0]
+    F = np.full(n + 1, _INF)
+    last = np.full(n + 1, -1, dtype=np.int64)
+    if not layer:
+        F[0] = -pen
+    cap_p = 64
+    PL = np.empty(cap_p)
+    PH = np.empty(cap_p)
+    PA = np.empty(cap_p)
+    PB = np.empty(cap_p)
+    PC = np.empty(cap_p)
+    PO = np.empty(cap_p, dtype=np.int64)
+    QL = np.empty(cap_p)
+    QH = np.empty(cap_p)
+    QA = np.empty(cap_p)
+    QB = np.empty(cap_p)
+    QC = np.empty(cap_p)
+    QO = np.empty(cap_p, dtype=np.int64)
+    npc = 0
+    maxp = 0
+    pts = np.empty(2 * min_size + 2)
+    plain = not math.isfinite(cap)
+    side = np.empty(edge + 2, dtype=np.int64)
+    side_lev = np.empty(edge + 2)
+    nside = 0
+    tail = (not layer) and edge > 0
+    for t in range(min_size, n + 1):
+        s_new = t - min_size
+        if layer:
+            c_new = prev[s_new]
+        else:
+            c_new = F[s_new] + pen
+        fused = False
+        if plain and s_new >= 1 and npc > 0 and c_new < _INF and not (tail and n - s_new <= edge):
+            # plain loss: add observation s_new - 1 and let the new candidate in, in one pass
+            i = s_new - 1
+            if 3 * npc + 3 > QL.shape[0]:
+                cap_p = 2 * (3 * npc + 3)
+                QL = np.empty(cap_p)
+                QH = np.empty(cap_p)
+                QA = np.empty(cap_p)
+                QB = np.empty(cap_p)
+                QC = np.empty(cap_p)
+                QO = np.empty(cap_p, dtype=np.int64)
+            ai = a[i]
+            bi = b[i]
+            ci = c[i]
+            q = 0
+            for p in range(npc):
+                xl = PL[p]
+                xh = PH[p]
+                A = PA[p] + ai
+                B = PB[p] + bi
+                C = PC[p] + ci
+                keep, kl, kh = _sublevel(A, B, C, c_new, xl, xh)
+                if not keep:
+                    q = _put_const(QL, QH, QA, QB, QC, QO, q, xl, xh, c_new, s_new)
+                    continue
+                if kl > xl:
+                    q = _put_const(QL, QH, QA, QB, QC, QO, q, xl, kl, c_new, s_new)
+                QL[q] = kl
+                QH[q] = kh
+                QA[q] = A
+                QB[q] = B
+                QC[q] = C
+                QO[q] = PO[p]
+                q += 1
+                if kh < xh:
+                    q = _put_const(QL, QH, QA, QB, QC, QO, q, kh, xh, c_new, s_new)
+            npc = q
+            PL, QL = QL, PL
+            PH, QH = QH, PH
+            PA, QA = QA, PA
+            PB, QB = QB, PB
+            PC, QC = QC, PC
+            PO, QO = QO, PO
+            if npc > maxp:
+                maxp = npc
+            fused = True
+        # ---- the envelope joins observation s_new - 1
+        if (not fused) and s_new >= 1 and npc > 0:
+            i = s_new - 1
+            li = lo_i[i]
+            hi = hi_i[i]
+            if 3 * npc + 3 > QL.shape[0]:
+                cap_p = 2 * (3 * npc + 3)
+                QL = np.empty(cap_p)
+                QH = np.empty(cap_p)
+                QA = np.empty(cap_p)
+                QB = np.empty(cap_p)
+                QC = np.empty(cap_p)
+                QO = np.empty(cap_p, dtype=np.int64)
+            q = 0
+            for p in range(npc):
+                xl = PL[p]
+                xh = PH[p]
+                if li <= xl and xh <= hi:
+                    QL[q] = xl
+                    QH[q] = xh
+                    QA[q] = PA[p] + a[i]
+                    QB[q] = PB[p] + b[i]
+                    QC[q] = PC[p] + c[i]
+                    QO[q] = PO[p]
+                    q += 1
+                    continue
+                if li > hi or xh < li or xl > hi:
+                    QL[q] = xl
+                    QH[q] = xh
+                    QA[q] = PA[p]
+                    QB[q] = PB[p]
+                    QC[q] = PC[p] + cap
+                    QO[q] = PO[p]
+                    q += 1
+                    continue
+                if xl < li:
+                    QL[q] = xl
+                    QH[q] = li
+                    QA[q] = PA[p]
+                    QB[q] = PB[p]
+                    QC[q] = PC[p] + cap
+                    QO[q] = PO[p]
+                    q += 1
+                QL[q] = xl if xl > li else li
+                QH[q] = xh if xh < hi else hi
+                QA[q] = PA[p] + a[i]
+                QB[q] = PB[p] + b[i]
+                QC[q] = PC[p] + c[i]
+                QO[q] = PO[p]
+                q += 1
+                if xh > hi:
+                    QL[q] = hi
+                    QH[q] = xh
+                    QA[q] = PA[p]
+                    QB[q] = PB[p]
+                    QC[q] = PC[p] + cap
+                    QO[q] = PO[p]
+                    q += 1
+            npc = q
+            PL, QL = QL, PL
+            PH, QH = QH, PH
+            PA, QA = QA, PA
+            PB, QB = QB, PB
+            PC, QC = QC, PC
+            PO, QO = QO, PO
+        # ---- a new candidate takes the parameters where it is better
+        if (not fused) and c_new < _INF:
+            if tail and n - s_new <= edge and s_new > 0:
+                side[nside] = s_new
+                side_lev[nside] = c_new
+                nside += 1
+            elif npc == 0:
+                PL[0] = dlo
+                PH[0] = dhi
+                PA[0] = 0.0
+                PB[0] = 0.0
+                PC[0] = c_new
+                PO[0] = s_new
+                npc = 1
+            else:
+                if 3 * npc + 3 > QL.shape[0]:
+                    cap_p = 2 * (3 * npc + 3)
+                    QL = np.empty(cap_p)
+                    QH = np.empty(cap_p)
+                    QA = np.empty(cap_p)
+                    QB = np.empty(cap_p)
+                    QC = np.empty(cap_p)
+                    QO = np.empty(cap_p, dtype=np.int64)
+                q = 0
+                for p in range(npc):
+                    xl = PL[p]
+                    xh = PH[p]
+                    keep, kl, kh = _sublevel(PA[p], PB[p], PC[p], c_new, xl, xh)
+                    if not keep:
+                        q = _put_const(QL, QH, QA, QB, QC, QO, q, xl, xh, c_new, s_new)
+                        continue
+                    if kl > xl:
+                        q = _put_const(QL, QH, QA, QB, QC, QO, q, xl, kl, c_new, s_new)
+                    QL[q] = kl
+                    QH[q] = kh
+                    QA[q] = PA[p]
+                    QB[q] = PB[p]
+                    QC[q] = PC[p]
+                    QO[q] = PO[p]
+                    q += 1
+                    if kh < xh:
+                        q = _put_const(QL, QH, QA, QB, QC, QO, q, kh, xh, c_new, s_new)
+                npc = q
+                PL, QL = QL, PL
+                PH, QH = QH, PH
+                PA, QA = QA, PA
+                PB, QB = QB, PB
+                PC, QC = QC, PC
+                PO, QO = QO, PO
+            if npc > maxp:
+                maxp = npc
+        # ---- evaluate
+        if (not layer) and t <= edge + min_size:
+            # first end points: every candidate directly (the first-segment price)
+            best = _INF
+            arg = -1
+            for s in range(0, t - min_size + 1):
+                lv = prev[s] if layer else (F[s] + pen)
+                if not lv < _INF:
+                    continue
+                v, _x = robust_fit(a, b, c, lo_i, hi_i, cap, s, t, dlo, dhi)
+                v += lv
+                if t == n:
+                    if s > 0 and n - s <= edge:
+                        v += edge_pen
+                elif s == 0 and t <= edge:
+                    v += edge_pen
+                if v < best:
+                    best = v
+                    arg = s
+            F[t] = best
+            last[t] = arg
+            continue
+        best = _INF
+        arg = -1
+        if plain:
+            wa = 0.0
+            wb = 0.0
+            wc = 0.0
+            for i in range(s_new, t):
+                wa += a[i]
+                wb += b[i]
+                wc += c[i]
+            for p in range(npc):
+                v, _x = _pmin(PA[p] + wa, PB[p] + wb, PC[p] + wc, PL[p], PH[p])
+                if v < best:
+                    best = v
+                    arg = PO[p]
+        else:
+            for p in range(npc):
+                v = _window_min(a, b, c, lo_i, hi_i, cap, s_new, t, PA[p], PB[p], PC[p], PL[p], PH[p], pts)
+                if v < best:
+                    best = v
+                    arg = PO[p]
+        for k in range(nside):
+            s = side[k]
+            if s > t - min_size:
+                continue
+            v, _x = robust_fit(a, b, c, lo_i, hi_i, cap, s, t, dlo, dhi)
+            v += side_lev[k]
+            if t == n:
+                v += edge_pen
+            if v < best:
+                best = v
+                arg = s
+        F[t] = best
+        last[t] = arg
+    return F, last, maxp, maxp
+
+
+def _put_const(QL, QH, QA, QB, QC, QO, q, lo, hi, level, owner):
+    if q > 0 and QO[q - 1] == owner and QA[q - 1] == 0.0 and QB[q - 1] == 0.0 and QH[q - 1] >= lo:
+        QH[q - 1] = hi
+        return q
+    QL[q] = lo
+    QH[q] = hi
+    QA[q] = 0.0
+    QB[q] = 0.0
+    QC[q] = level
+    QO[q] = owner
+    return q + 1
+
+
+def _window_min(a, b, c, lo_i, hi_i, cap, s, t, A, B, C, xl, xh, pts):
+    """Minimum over ``[xl, xh]`` of a piece plus the bounded losses of ``y[s:t]``."""
+    if not math.isfinite(cap):
+        for i in range(s, t):
+            A += a[i]
+            B += b[i]
+            C += c[i]
+        v, _x = _pmin(A, B, C, xl, xh)
+        return v
+    # breakpoints of the window inside [xl, xh], sorted (few); pts: scratch of 2 (t - s) + 2
+    k = 0
+    pts[k] = xl
+    k += 1
+    for i in range(s, t):
+        if lo_i[i] <= hi_i[i]:
+            if xl < lo_i[i] < xh:
+                pts[k] = lo_i[i]
+                k += 1
+            if xl < hi_i[i] < xh:
+                pts[k] = hi_i[i]
+                k += 1
+    pts[k] = xh
+    k += 1
+    for i in range(1, k):
+        v = pts[i]
+        j = i - 1
+        while j >= 0 and pts[j] > v:
+            pts[j + 1] = pts[j]
+            j -= 1
+        pts[j + 1] = v
+    best = _INF
+    for j in range(k - 1):
+        x0 = pts[j]
+        x1 = pts[j + 1]
+        xm = 0.5 * (x0 + x1)
+        sA = A
+        sB = B
+        sC = C
+        for i in range(s, t):
+            if lo_i[i] <= xm and xm <= hi_i[i]:
+                sA += a[i]
+                sB += b[i]
+                sC += c[i]
+            else:
+                sC += cap
+        v, _x = _pmin(sA, sB, sC, x0, x1)
+        if v < best:
+            best = v
+    return best
 
 
 # =============================================================== PELT, inequality pruning
@@ -626,7 +1105,7 @@ def best_split(S, y, par, a, b, min_size):
 class Kernels:
     """The compiled kernels of one cost (built lazily, one compilation per cost and kernel)."""
 
-    _ONE_PARAM = ("fpop_plain", "fpop_robust", "inlier_bounds", "plain_segcosts", "robust_fit")
+    _ONE_PARAM = ("fpop", "fpop_min", "inlier_bounds", "plain_segcosts", "robust_fit")
     _ANY = ("pelt", "segcosts", "best_split")
 
     def __init__(self, tag: str, bindings: dict):
@@ -645,7 +1124,9 @@ class Kernels:
             helpers = {}
             if name in self._ONE_PARAM:
                 helpers = {"_root": _bound(self, "_root"), "_sublevel": _bound(self, "_sublevel"),
-                           "_pmin": _bound(self, "_pmin")}
+                           "_pmin": _bound(self, "_pmin"), "_alive_parts": _bound(self, "_alive_parts"),
+                           "_overwrite": _bound(self, "_overwrite"), "_put_const": _bound(self, "_put_const"),
+                           "_window_min": _bound(self, "_window_min"), "robust_fit": _bound(self, "robust_fit")}
             elif "_segcost" not in self._bindings:
                 helpers = {"_segcost": _bound(self, "_segcost_plain")}
             fn = specialize(template, self.tag, {**self._bindings, **helpers})
@@ -654,19 +1135,36 @@ class Kernels:
 
 
 def _bound(k: Kernels, name: str):
+    if name in k._bindings:  # a cost may supply a closed form of a helper (e.g. _sublevel)
+        return k._bindings[name]
     fn = k._compiled.get(name)
     if fn is None:
         helpers = {}
         if name == "_sublevel":
             helpers = {"_root": _bound(k, "_root")}
+        elif name == "_neg_monotone":
+            helpers = {"_root": _bound(k, "_root"), "_append": _bound(k, "_append")}
+        elif name == "_neg_parts":
+            helpers = {"_neg_monotone": _bound(k, "_neg_monotone")}
+        elif name == "_alive_parts":
+            helpers = {"_neg_parts": _bound(k, "_neg_parts"), "_append": _bound(k, "_append")}
+        elif name == "_append":
+            helpers = {}
+        elif name in ("_overwrite", "_put_const"):
+            helpers = {}
+        elif name in ("_window_min", "robust_fit"):
+            helpers = {"_pmin": _bound(k, "_pmin")}
         elif name == "_segcost_plain":
             helpers = {"_pmin": _bound(k, "_pmin")}
         elif name != "_root" and name != "_pmin":
             raise KeyError(name)
-        fn = specialize(globals()[name], k.tag, {**k._bindings, **helpers})
+        fn = specialize(globals()[name], k.tag, {**k._bindings, **helpers}, inline=name in _INLINE)
         k._compiled[name] = fn
     return fn
 
+
+#: helpers inlined into the searches (small and called in the inner loops)
+_INLINE = ()
 
 _REGISTRY: dict[str, Kernels] = {}
 

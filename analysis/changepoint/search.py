@@ -82,14 +82,14 @@ def _stats(fc: FittedCost) -> tuple[np.ndarray, np.ndarray]:
 def _run(fc: FittedCost, pen: float, min_size: int, prev: np.ndarray, layer: bool, use_fp: bool,
          mbic: bool, edge: int, edge_pen: float):
     k = fc.kernels
-    if use_fp and fc.pulses:
-        F, last, mx, mp = k.fpop_robust(fc.a, fc.b, fc.c, fc.lo, fc.hi, fc.cap, float(pen), int(min_size), prev,
-                                        layer, fc.dlo, fc.dhi, float(mbic), int(edge), float(edge_pen))
+    if use_fp and mbic == 0.0:
+        F, last, mx, mp = k.fpop_min(fc.a, fc.b, fc.c, fc.lo, fc.hi, fc.cap, float(pen), int(min_size), prev,
+                                     layer, fc.dlo, fc.dhi, int(edge), float(edge_pen))
         return F, last, int(mx), int(mp)
     if use_fp:
-        F, last, mx = k.fpop_plain(fc.cA, fc.cB, fc.cC, float(pen), int(min_size), prev, layer, fc.dlo, fc.dhi,
-                                   float(mbic), int(edge), float(edge_pen))
-        return F, last, int(mx), 0
+        F, last, mx, mp = k.fpop(fc.a, fc.b, fc.c, fc.cA, fc.cB, fc.cC, fc.lo, fc.hi, fc.cap, float(pen),
+                                 int(min_size), prev, layer, fc.dlo, fc.dhi, float(mbic), int(edge), float(edge_pen))
+        return F, last, int(mx), int(mp)
     S, par = _stats(fc)
     F, last, mx = k.pelt(S, fc.y, par, float(pen), int(min_size), prev, layer, bool(mbic), int(edge),
                          float(edge_pen))
@@ -167,10 +167,10 @@ def _best_split(fc: FittedCost, a: int, b: int, min_size: int) -> tuple[int, flo
         prev = np.full(L + 1, np.inf)
         prev[0] = 0.0
         k = fc.kernels
-        args = (np.ascontiguousarray(fc.a[sl]), np.ascontiguousarray(fc.b[sl]), np.ascontiguousarray(fc.c[sl]),
-                np.ascontiguousarray(fc.lo[sl]), np.ascontiguousarray(fc.hi[sl]), fc.cap)
-        F1, _l1, _m, _p = k.fpop_robust(*args, 0.0, int(min_size), prev, True, fc.dlo, fc.dhi, 0.0, 0, 0.0)
-        F2, l2, _m, _p = k.fpop_robust(*args, 0.0, int(min_size), F1, True, fc.dlo, fc.dhi, 0.0, 0, 0.0)
+        va, vb, vc = (np.ascontiguousarray(v[sl]) for v in (fc.a, fc.b, fc.c))
+        args = (va, vb, vc, np.ascontiguousarray(fc.lo[sl]), np.ascontiguousarray(fc.hi[sl]), fc.cap)
+        F1, _l1, _m, _p = k.fpop_min(*args, 0.0, int(min_size), prev, True, fc.dlo, fc.dhi, 0, 0.0)
+        F2, l2, _m, _p = k.fpop_min(*args, 0.0, int(min_size), F1, True, fc.dlo, fc.dhi, 0, 0.0)
         pos = int(l2[L])
         if pos <= 0:
             return -1, -math.inf

@@ -19,11 +19,11 @@ __all__ = ["NegBinCost", "estimate_dispersion_moments", "estimate_dispersion_giv
 @kernel
 def _value(A, B, C, x):
     if x >= 1.0:
-        return math.inf
+        return math.inf if A > 0.0 else (-math.inf if A < 0.0 else C)
     v = C - A * math.log1p(-x)
-    if B > 0.0:
+    if B != 0.0:
         if x <= 0.0:
-            return math.inf
+            return math.inf if B > 0.0 else -math.inf
         v -= B * math.log(x)
     return v
 
@@ -31,14 +31,15 @@ def _value(A, B, C, x):
 @kernel
 def _deriv(A, B, x):
     d = A / (1.0 - x)
-    if B > 0.0:
+    if B != 0.0:
         d -= B / x
     return d
 
 
 @kernel
 def _argmin(A, B):
-    if A + B > 0.0:
+    """Minimiser of a convex piece; for a difference of pieces, its one stationary point."""
+    if A + B != 0.0:
         return B / (A + B)
     return 0.0
 
@@ -327,6 +328,7 @@ class NegBinCost(OneParameterCost):
         if hi_l <= lo_l:
             hi_l = lo_l + 1.0
         dlo, dhi = lo_l / (lo_l + r), hi_l / (hi_l + r)
+        dlo = max(dlo, 1e-10 * dhi)  # keep log x finite
         inf = dict(info or {})
         inf["size"] = r
         return FittedNegBin.build(self, y, a, b, c, dlo, dhi, pulses=pulses, cap=cap, info=inf,

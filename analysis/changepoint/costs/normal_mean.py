@@ -30,7 +30,8 @@ def _deriv(A, B, x):
 
 @kernel
 def _argmin(A, B):
-    if A > 0.0:
+    """Minimiser of a convex piece; for a difference of pieces, its one stationary point."""
+    if A != 0.0:
         return -B / (2.0 * A)
     return 0.0
 
@@ -41,6 +42,29 @@ def robust_scale_of_differences(y: np.ndarray) -> float:
     if d.size == 0:
         return 0.0
     return float(np.median(np.abs(d - np.median(d))) / (_MAD * math.sqrt(2.0)))
+
+
+@kernel
+def _sublevel(A, B, C, level, a, b):
+    """Closed form of the search helper: where ``A x^2 + B x + C <= level`` on ``[a, b]``."""
+    if A <= 0.0:
+        # a constant or linear piece (a candidate with no observation yet)
+        if B == 0.0:
+            return C <= level, a, b
+        r = (level - C) / B
+        if B > 0.0:
+            return r >= a, a, min(b, r)
+        return r <= b, max(a, r), b
+    xs = -B / (2.0 * A)
+    disc = B * B - 4.0 * A * (C - level)
+    if disc < 0.0:
+        return False, a, b
+    h = math.sqrt(disc) / (2.0 * A)
+    lo = xs - h
+    hi = xs + h
+    if hi < a or lo > b:
+        return False, a, b
+    return True, max(a, lo), min(b, hi)
 
 
 @dataclass(frozen=True)
@@ -76,7 +100,8 @@ class NormalMeanCost(OneParameterCost):
     n_params: int = field(init=False, default=1)
     data: ClassVar[str] = "real"
     tag: ClassVar[str] = "normal_mean"
-    primitives: ClassVar[dict[str, Any]] = {"_value": _value, "_deriv": _deriv, "_argmin": _argmin}
+    primitives: ClassVar[dict[str, Any]] = {"_value": _value, "_deriv": _deriv, "_argmin": _argmin,
+                                            "_sublevel": _sublevel}
 
     def __post_init__(self) -> None:
         sc = self.scale

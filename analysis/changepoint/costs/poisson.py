@@ -18,23 +18,24 @@ __all__ = ["PoissonCost"]
 @kernel
 def _value(A, B, C, x):
     v = A * x + C
-    if B > 0.0:
+    if B != 0.0:
         if x <= 0.0:
-            return math.inf
+            return math.inf if B > 0.0 else -math.inf
         v -= B * math.log(x)
     return v
 
 
 @kernel
 def _deriv(A, B, x):
-    if B > 0.0:
+    if B != 0.0:
         return A - B / x
     return A
 
 
 @kernel
 def _argmin(A, B):
-    if A > 0.0:
+    """Minimiser of a convex piece; for a difference of pieces, its one stationary point."""
+    if A != 0.0:
         return B / A
     return 0.0
 
@@ -74,6 +75,7 @@ class PoissonCost(OneParameterCost):
         lo, hi = float(z.min()), float(z.max())
         if hi <= lo:
             hi = lo + 1.0
+        lo = max(lo, 1e-10 * hi)  # keep log x finite; an all-zero segment costs 2 L 1e-10 hi more
         return FittedOneParameter.build(self, y, a, b, c, lo, hi, pulses=pulses, cap=cap, info=dict(info or {}),
                                         profile=profile)
 
