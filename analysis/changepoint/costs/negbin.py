@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import numpy as np
-from scipy import optimize, special
+from scipy import special
 
 from ...errors import ModelError
 from .._jit import kernel
@@ -170,6 +170,8 @@ def estimate_dispersion_given_segments(y: np.ndarray, positions: tuple[int, ...]
         ll = special.gammaln(yk + r) - special.gammaln(r) + special.xlogy(r, r / (r + mk)) \
             + special.xlogy(yk, np.where(mk > 0, mk, 1.0) / (r + mk))
         return -float(np.sum(ll))
+
+    from scipy import optimize
 
     res = optimize.minimize_scalar(nll, bounds=(math.log(1e-3), math.log(MAX_SIZE)), method="bounded",
                                    options={"xatol": 1e-8})
