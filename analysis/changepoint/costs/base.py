@@ -282,15 +282,15 @@ class FittedOneParameter(FittedCost):
     def split_costs(self, sims: np.ndarray, offset: int, min_size: int) -> np.ndarray:
         """Best single split of each simulated window, plain loss (see :mod:`..uncertainty`)."""
         B, L = sims.shape
-        a, b, c = self.cost.sim_coefficients(self, sims, offset)
+        # the periods' constants c_i add up to the same total for every split: left out
+        a, b, _c = self.cost.sim_coefficients(self, sims, offset, constants=False)
         z = np.zeros((B, 1))
         cA = np.concatenate([z, np.cumsum(a, axis=1)], axis=1)
         cB = np.concatenate([z, np.cumsum(b, axis=1)], axis=1)
-        cC = np.concatenate([z, np.cumsum(c, axis=1)], axis=1)
         s = np.arange(min_size, L - min_size + 1)
-        left = self.cost.min_values(cA[:, s], cB[:, s], cC[:, s], self.dlo, self.dhi)
-        right = self.cost.min_values(cA[:, [L]] - cA[:, s], cB[:, [L]] - cB[:, s], cC[:, [L]] - cC[:, s],
-                                     self.dlo, self.dhi)
+        zero = np.zeros((1, 1))
+        left = self.cost.min_values(cA[:, s], cB[:, s], zero, self.dlo, self.dhi)
+        right = self.cost.min_values(cA[:, [L]] - cA[:, s], cB[:, [L]] - cB[:, s], zero, self.dlo, self.dhi)
         return s[np.argmin(left + right, axis=1)]
 
     def variance(self, mean: np.ndarray) -> np.ndarray:

@@ -382,11 +382,13 @@ class NegBinCost(OneParameterCost):
     def simulate(self, fc, s, e, x, B, rng):
         return _nb_draw(rng, self.means_from_x(fc, x, s, e), fc.size * self._prof(fc, s, e), (B, e - s))
 
-    def sim_coefficients(self, fc, sims, offset):
+    def sim_coefficients(self, fc, sims, offset, constants=True):
         prof = self._prof(fc, offset, offset + sims.shape[1])[None, :]
         rt = fc.size * prof
         a = np.broadcast_to(2.0 * rt, sims.shape)
         b = 2.0 * sims
+        if not constants:
+            return a, b, None
         py = sims / (sims + rt)
         c = 2.0 * (special.xlogy(sims, py) + rt * np.log1p(-py))
         return a, b, c

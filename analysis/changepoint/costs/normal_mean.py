@@ -169,7 +169,7 @@ class NormalMeanCost(OneParameterCost):
         return (a * x + b) * x + c
 
     def min_values(self, A, B, C, dlo, dhi):
-        return np.maximum(self.values(A, B, C, np.clip(self.argmin(A, B), dlo, dhi)), 0.0)
+        return self.values(A, B, C, np.clip(self.argmin(A, B), dlo, dhi))
 
     # -- model facts ----------------------------------------------------------------------
     def means_from_x(self, fc, x, s, e):
@@ -184,9 +184,9 @@ class NormalMeanCost(OneParameterCost):
     def simulate(self, fc, s, e, x, B, rng):
         return rng.normal(x, fc.scale, size=(B, e - s))
 
-    def sim_coefficients(self, fc, sims, offset):
+    def sim_coefficients(self, fc, sims, offset, constants=True):
         w = 1.0 / fc.scale ** 2
-        return np.full(sims.shape, w), -2.0 * sims * w, sims * sims * w
+        return np.full(sims.shape, w), -2.0 * sims * w, (sims * sims * w if constants else None)
 
     def interval(self, fc, s, e, x, inlier, alpha):
         m = int(inlier[s:e].sum()) or (e - s)

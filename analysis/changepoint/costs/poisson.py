@@ -112,10 +112,12 @@ class PoissonCost(OneParameterCost):
     def simulate(self, fc, s, e, x, B, rng):
         return rng.poisson(self.means_from_x(fc, x, s, e), size=(B, e - s)).astype(float)
 
-    def sim_coefficients(self, fc, sims, offset):
+    def sim_coefficients(self, fc, sims, offset, constants=True):
         prof = self._prof(fc, offset, offset + sims.shape[1])[None, :]
         a = np.broadcast_to(2.0 * prof, sims.shape)
         b = 2.0 * sims
+        if not constants:
+            return a, b, None
         c = 2.0 * (special.xlogy(sims, sims) - sims - special.xlogy(sims, prof))
         return a, b, c
 
