@@ -255,3 +255,46 @@ def test_results_build_frames_lazily_and_serialise():
     assert "segments" in res.__dict__
     assert d["kind"] == "changepoints" and d["meta"]["package_version"]
     assert set(d["diagnostics"]) >= {"ljung_box", "lrv_ratio", "seasonal", "dependence_factor"}
+
+
+def test_ljung_box_and_seasonality_match_statsmodels_and_scipy():
+    from statsmodels.stats.diagnostic import acorr_ljungbox
+
+    from analysis.changepoint import diagnostics as dg
+
+    rng = np.random.default_rng(12)
+    e = rng.normal(size=150)
+    e[1:] += 0.4 * e[:-1]
+    lb = dg.ljung_box(e, (), np.ones(150, dtype=bool), 12)
+    ref = acorr_ljungbox(e, lags=[12], return_df=True)
+    assert lb.stat == pytest.approx(float(ref["lb_stat"].iloc[0]), rel=1e-10)
+    assert lb.pvalue == pytest.approx(float(ref["lb_pvalue"].iloc[0]), rel=1e-8)
+    season = np.arange(150) % 12
+    st = dg.seasonality_test(e, np.ones(150, dtype=bool), season, 12)
+    f = stats.f_oneway(*[e[season == m] for m in range(12)])
+    assert st.stat == pytest.approx(f.statistic, rel=1e-10) and st.pvalue == pytest.approx(f.pvalue, rel=1e-8)
+
+
+def test_dependence_raises_the_penalty_on_autocorrelated_series_only():
+    rng = np.random.default_rng(13)
+    n, phi = 240, 0.8
+    z = np.zeros(n)
+    for t in range(1, n):
+        z[t] = phi * z[t - 1] + rng.normal(0, 0.5 * math.sqrt(1 - phi * phi))
+    dep = detect_changepoints(rng.negative_binomial(5, 5 / (5 + 5 * np.exp(z))))
+    assert dep.diagnostics["dependence_factor"] > 1.5
+    assert dep.penalty_value == pytest.approx(penalty_value("mbic", n=n, n_params=1)
+                                              * dep.diagnostics["dependence_factor"])
+    iid = detect_changepoints(rng.poisson(5.0, n), dependence=False)
+    assert iid.diagnostics["dependence_factor"] == 1.0 and iid.diagnostics["ljung_box"] is not None
+
+
+def test_kernel_cache_folder_follows_the_environment(monkeypatch, tmp_path):
+    from analysis.changepoint import _jit
+
+    monkeypatch.setenv("NUMBA_CACHE_DIR", str(tmp_path / "nb"))
+    assert _jit.cache_folder() == tmp_path / "nb"
+    monkeypatch.delenv("NUMBA_CACHE_DIR")
+    monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(tmp_path / "a"))
+    folder = _jit.cache_folder()
+    assert folder.is_relative_to(tmp_path / "a") and folder.name == "numba"
