@@ -90,7 +90,7 @@ def _root(A, B, C, level, a, b):
             nx = 0.5 * (lo + hi)
             if nx <= lo or nx >= hi:
                 return x
-        if abs(nx - x) <= 1e-15 * max(abs(x), 1e-300):
+        if abs(nx - x) <= 1e-15 * max(abs(x), 1e-300) or hi - lo <= 1e-15 * max(abs(x), 1e-300):
             return nx
         x = nx
     return x
@@ -641,6 +641,13 @@ def fpop(a, b, c, cA, cB, cC, lo_i, hi_i, cap, pen, min_size, prev, layer, dlo, 
         arg = -1
         for k in range(nc):
             s = tau[k]
+            # every loss is a deviance (>= 0): a candidate whose level alone is not below the best
+            # so far cannot win (candidates come oldest first, whose levels are the lowest)
+            lb = lev[k]
+            if mbic > 0.0:
+                lb += mbic * math.log(t - s)
+            if lb >= best:
+                continue
             bk = _INF
             for p in range(pstart[k], pstart[k + 1]):
                 xl = PL[p]
