@@ -1,20 +1,36 @@
-"""Change-point engine for count series.
+"""Change-point engine for count and continuous series.
 
-* :func:`detect_changepoints` — exact penalised search (PELT with functional pruning for
-  one-parameter costs), exact search with a given number of breaks, binary segmentation;
-  costs ``poisson``, ``negbin`` (shared or per-segment size), ``normal_mean``,
-  ``normal_meanvar``; penalties MBIC (default), BIC, AIC or manual. Break-date intervals
+* :func:`detect_changepoints` — exact penalised search of a piecewise-constant level plus
+  one-period pulses (functional pruning with the bounded loss for one-parameter costs,
+  PELT otherwise), exact search with a given number of breaks, binary segmentation.
+  Default cost by kind of data (``negbin`` with a shared size for counts, ``normal_mean``
+  with an iterated robust scale otherwise), penalty R changepoint's MBIC, seasonality
+  and dependence adjustments switched on by residual diagnostics. Break-date intervals
   on demand via :meth:`ChangePointResult.conf_int` (parametric bootstrap).
 * :func:`crops` — all optimal segmentations over a penalty range, with exact switch points.
-* :func:`bayesian_changepoints` — exact Poisson–Gamma product-partition posterior.
+* :func:`bayesian_changepoints` — exact product-partition posterior.
 
-Breaks are reported as the **first period of the new regime**, with its 0-based position.
+Costs are classes (:mod:`analysis.changepoint.costs`), one per file; every search takes
+any of them. Breaks are reported as the **first period of the new regime**, with its
+0-based position.
 """
 from .bayes import GammaPrior, bayesian_changepoints
-from .costs import Cost, NegBinCost, NormalMeanCost, NormalMeanVarCost, PoissonCost, get_cost
+from .costs import (
+    Cost,
+    NegBinCost,
+    NormalMeanCost,
+    NormalMeanVarCost,
+    OneParameterCost,
+    PoissonCost,
+    SeasonalCost,
+    StatsCost,
+    get_cost,
+)
 from .crops import crops
 from .detect import detect_changepoints
+from .diagnostics import DiagnosticTest
 from .penalties import penalty_value
+from .pulses import find_pulses, pulse_penalty, unit_deviance
 from .results import BayesianChangePointResult, ChangePointResult, CropsPath
 from .uncertainty import DEFAULT_N_BOOT, DEFAULT_SEED
 
@@ -25,14 +41,21 @@ __all__ = [
     "CropsPath",
     "DEFAULT_N_BOOT",
     "DEFAULT_SEED",
+    "DiagnosticTest",
     "GammaPrior",
     "NegBinCost",
     "NormalMeanCost",
     "NormalMeanVarCost",
+    "OneParameterCost",
     "PoissonCost",
+    "SeasonalCost",
+    "StatsCost",
     "bayesian_changepoints",
     "crops",
     "detect_changepoints",
+    "find_pulses",
     "get_cost",
     "penalty_value",
+    "pulse_penalty",
+    "unit_deviance",
 ]

@@ -71,10 +71,69 @@ def prepare(y, *, missing: str = "raise") -> Prepared:
             index = index[head:stop]
     if vals.size < 2:
         raise ModelError("y needs at least two observations")
+    if index is not None:
+        check_index(index)
     if index is not None and not isinstance(index, (pd.PeriodIndex, pd.DatetimeIndex)):
         index = None if isinstance(index, pd.RangeIndex) else index
     digest = hashlib.sha256(np.ascontiguousarray(vals, dtype="<f8").tobytes()).hexdigest()
     return Prepared(vals, index, name, head, tail, digest)
+
+
+def check_index(index: pd.Index) -> None:
+    """Refuse an index that is not one contiguous, strictly increasing run of periods.
+
+    A change-point model reads position ``t + 1`` as the period after ``t``: duplicated,
+    unordered or gapped periods would silently change the segment lengths (a reversed
+    series, for example, puts every break one period early). Raises
+    :class:`~analysis.errors.ModelError` naming the first offending period.
+    """
+    if isinstance(index, pd.DatetimeIndex):
+        if index.freq is None and index.size > 2:
+            freq = pd.infer_freq(index) if index.is_monotonic_increasing and index.is_unique else None
+            if freq is None:
+                _first_problem(index, None)
+                return
+        return
+    if not isinstance(index, pd.PeriodIndex):
+        if not (index.is_monotonic_increasing and index.is_unique):
+            _first_problem(index, None)
+        return
+    _first_problem(index, index.asi8)
+
+
+def _first_problem(index: pd.Index, ordinals) -> None:
+    if ordinals is not None:
+        d = np.diff(np.asarray(ordinals, dtype=np.int64))
+        bad = np.flatnonzero(d != 1)
+        if bad.size == 0:
+            return
+        i = int(bad[0]) + 1
+        a, b = index[i - 1], index[i]
+        if d[i - 1] == 0:
+            raise ModelError(f"the index has a duplicated period: {b} (position {i})")
+        if d[i - 1] < 0:
+            raise ModelError(f"the index is not in increasing order: {b} (position {i}) comes after {a}")
+        raise ModelError(f"the index has a gap: {a} is followed by {b} (position {i}); the change-point "
+                         "models need one value per period (a month with no events is 0, a month outside "
+                         "coverage is missing)")
+    for i in range(1, len(index)):
+        a, b = index[i - 1], index[i]
+        if b == a:
+            raise ModelError(f"the index has a duplicated period: {b} (position {i})")
+        if b < a:
+            raise ModelError(f"the index is not in increasing order: {b} (position {i}) comes after {a}")
+
+
+def season_codes(index: pd.Index | None) -> tuple[np.ndarray | None, int | None]:
+    """Season of every period (0-based month of year or quarter) and the period, if known."""
+    if not isinstance(index, pd.PeriodIndex):
+        return None, None
+    base = index.freqstr.split("-")[0].upper()
+    if base in ("M", "ME"):
+        return (index.month.to_numpy() - 1).astype(np.int64), 12
+    if base in ("Q", "QE") or base.startswith("Q"):
+        return (index.quarter.to_numpy() - 1).astype(np.int64), 4
+    return None, None
 
 
 def label(index: pd.Index | None, pos: int):

@@ -19,8 +19,9 @@ import pandas as pd
 from ..errors import ModelError
 from . import search as _search
 from ._input import label, prepare
-from .costs import Cost, NegBinCost, get_cost
-from .detect import _check_min_size, _version, fit_cost
+from ..results import result_meta
+from .costs import Cost
+from .detect import _check_min_size, _Search, fit_cost, resolve_cost
 from .penalties import penalty_value
 from .results import CropsPath
 
@@ -30,9 +31,9 @@ __all__ = ["crops"]
 def crops(
     y: pd.Series | np.ndarray,
     *,
-    cost: str | Cost = "poisson",
+    cost: str | Cost = "auto",
     penalty_range: tuple[float, float] = (2.0, 100.0),
-    min_size: int = 2,
+    min_size: int | None = None,
     missing: str = "raise",
     max_searches: int = 500,
 ) -> CropsPath:
@@ -41,13 +42,16 @@ def crops(
     Parameters
     ----------
     y : Series or 1-D array
-    cost : str or Cost, default "poisson"
-        As in :func:`~analysis.changepoint.detect_changepoints`. For ``negbin`` with the
-        iterated shared size, the size is fixed first (iterated at the MBIC penalty) and
-        kept for the whole path so that all segmentations share one cost.
+    cost : str or Cost, default "auto"
+        As in :func:`~analysis.changepoint.detect_changepoints`. What the cost estimates
+        from the whole series (the NB size, the noise scale) is estimated first, iterated
+        with the segmentation at the ``mbic_constant`` penalty, and kept for the whole
+        path so that all segmentations share one cost. No pulses and no log-length term:
+        the path is over a constant penalty per change of the plain cost.
     penalty_range : (float, float), default (2, 100)
         Smallest and largest penalty per change (``-2 log L`` scale).
-    min_size : int, default 2
+    min_size : int, optional
+        As in :func:`~analysis.changepoint.detect_changepoints`.
     missing : {"raise", "drop-edges"}, default "raise"
     max_searches : int, default 500
         Safety limit on the number of exact searches.
@@ -63,14 +67,11 @@ def crops(
     if not (0 <= lo < hi and np.isfinite(hi)):
         raise ModelError("penalty_range must be (lo, hi) with 0 <= lo < hi < inf")
     prep = prepare(y, missing=missing)
-    c = get_cost(cost)
+    c = resolve_cost(cost, prep.values)
     min_size = _check_min_size(c, min_size)
-    info: dict[str, Any] = {}
-    if isinstance(c, NegBinCost) and c.dispersion == "iterate":
-        pen0 = penalty_value("mbic", n=prep.values.size, n_params=c.n_params)
-        fc, _out, info = fit_cost(c, prep.values, pen=pen0, min_size=min_size)
-    else:
-        fc = c.fit(prep.values)
+    pen0 = penalty_value("mbic_constant", n=prep.values.size, n_params=c.n_params)
+    fc, _out, info = fit_cost(c, prep.values, _Search("pelt", pen0, None, min_size, "auto", False),
+                              pulses=False, cap=np.inf)
     found: dict[int, tuple[float, tuple[int, ...]]] = {}
     runs = 0
 
@@ -119,9 +120,9 @@ def crops(
         beta = max(bnext, beta)
         cur = nxt
     path = pd.DataFrame(rows)
-    meta = {"version": _version(), "input_sha256": prep.sha256, "searches": runs,
-            "options": {"cost": c.name, **c.options(), "penalty_range": [lo, hi], "min_size": min_size,
-                        "missing": missing},
-            **fc.info, **info}
+    meta = result_meta(options={"cost": c.name, **c.options(), "penalty_range": [lo, hi], "min_size": min_size,
+                                "missing": missing},
+                       input_sha256=prep.sha256, seed=None, searches=runs,
+                       **{k: v for k, v in fc.info.items() if k != "profile"}, **info)
     return CropsPath(path=path, penalty_range=(lo, hi), cost=c.name, min_size=min_size,
                      values=prep.values, index=prep.index, meta=meta)

@@ -1,142 +1,222 @@
-"""The main entry point: :func:`detect_changepoints`."""
+"""The main entry point: :func:`detect_changepoints`, and the rules of its defaults."""
 from __future__ import annotations
 
 import math
+import warnings
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ..errors import ModelError
+from ..errors import AnalysisWarning, ModelError
+from . import diagnostics as dg
 from . import search as _search
-from ._input import Prepared, label, prepare
-from .costs import (
-    Cost,
-    FittedCost,
-    NegBinCost,
-    estimate_dispersion_given_segments,
-    get_cost,
-)
+from ._input import Prepared, prepare, season_codes
+from .costs import Cost, FittedCost, NegBinCost, NormalMeanCost, SeasonalCost, get_cost
 from .penalties import penalty_value
+from .pulses import pulse_penalty
 from .results import ChangePointResult
 
-__all__ = ["detect_changepoints", "fit_cost"]
+__all__ = ["detect_changepoints", "fit_cost", "resolve_cost", "SHORT_EDGE", "SEASONALITY_ALPHA",
+           "WARN_ALPHA"]
 
 METHODS = ("pelt", "binseg", "dp")
 
+#: A first or last segment of at most this many periods is an *edge regime* only when its
+#: evidence pays for two changes, like a short segment anywhere else.
+SHORT_EDGE = 3
+#: Level of the residual-seasonality F test that switches the seasonal cost on.
+SEASONALITY_ALPHA = 0.01
+#: Level of the Ljung–Box test of the final residuals below which a warning is issued.
+WARN_ALPHA = 0.01
+#: Seasons (years) needed before seasonality is looked for.
+MIN_CYCLES = 3
+#: Periods (not pulses) needed before the residual dependence is tested.
+MIN_DIAGNOSTIC_N = 24
+
 
 def _version() -> str:
-    try:
-        from .. import __version__
-    except ImportError:  # pragma: no cover
-        return "unknown"
-    return __version__
+    """Package version (kept for modules that still build their own meta)."""
+    from ..results import package_version
+
+    return package_version()
 
 
-def _check_min_size(cost: Cost, min_size: int) -> int:
+def _is_counts(values: np.ndarray) -> bool:
+    return bool(np.all(values >= 0) and np.all(values == np.floor(values)))
+
+
+def resolve_cost(cost: str | Cost, values: np.ndarray) -> Cost:
+    """The cost a name stands for; ``"auto"`` by kind of data.
+
+    Integer counts (non-negative whole numbers) get :class:`NegBinCost` with a shared
+    size; anything else :class:`NormalMeanCost` with the iterated noise scale.
+    """
+    if isinstance(cost, str) and cost == "auto":
+        return NegBinCost() if _is_counts(values) else NormalMeanCost()
+    return get_cost(cost)
+
+
+def _check_min_size(cost: Cost, min_size: int | None) -> int:
+    floor = int(getattr(cost, "min_size_floor", 1))
+    if min_size is None:
+        return max(2, floor)
     if int(min_size) != min_size or min_size < 1:
         raise ModelError("min_size must be a positive integer")
     min_size = int(min_size)
-    if cost.name == "normal_meanvar" and min_size < 3:
-        raise ModelError("normal_meanvar needs min_size >= 3 (a variance needs at least three points to be useful)")
-    if cost.name == "negbin" and getattr(cost, "dispersion", None) == "segment" and min_size < 3:
-        raise ModelError("negbin with per-segment dispersion needs min_size >= 3")
+    if min_size < floor:
+        raise ModelError(f"cost {cost.name!r} needs min_size >= {floor} (leave min_size unset for its default)")
     return min_size
 
 
-def _run(fc: FittedCost, method: str, pen: float, n_breaks: int | None, min_size: int,
-         pruning: str) -> _search.SearchOutput:
-    if method == "binseg":
-        return _search.binary_segmentation(fc, pen, min_size, n_breaks=n_breaks)
-    if n_breaks is not None:
-        return _search.optimal_partition(fc, n_breaks, min_size, pruning=pruning)
-    return _search.pelt(fc, pen, min_size, pruning=pruning)
+@dataclass
+class _Search:
+    """Everything a search needs besides the fitted cost."""
+
+    method: str
+    pen: float
+    n_breaks: int | None
+    min_size: int
+    pruning: str
+    mbic: bool
+    edge: int = SHORT_EDGE
+
+    def run(self, fc: FittedCost) -> _search.SearchOutput:
+        if self.method == "binseg":
+            return _search.binary_segmentation(fc, self.pen, self.min_size, n_breaks=self.n_breaks)
+        if self.n_breaks is not None:
+            return _search.optimal_partition(fc, self.n_breaks, self.min_size, pruning=self.pruning)
+        return _search.pelt(fc, self.pen, self.min_size, pruning=self.pruning, mbic=1.0 if self.mbic else 0.0,
+                            edge=self.edge, edge_pen=self.pen)
 
 
-def fit_cost(cost: Cost, values: np.ndarray, *, method: str = "pelt", pen: float = 0.0,
-             n_breaks: int | None = None, min_size: int = 2,
-             pruning: str = "auto") -> tuple[FittedCost, _search.SearchOutput, dict[str, Any]]:
-    """Fit ``cost`` to ``values`` and search; handles the NB shared-size iteration."""
-    info: dict[str, Any] = {}
-    if isinstance(cost, NegBinCost) and cost.dispersion == "iterate":
-        fc = cost.fit(values)
-        sizes = [fc.par]
-        seen: list[tuple[int, ...]] = []
-        out = _run(fc, method, pen, n_breaks, min_size, pruning)
-        for _ in range(cost.max_iter):
-            seen.append(out.positions)
-            size = estimate_dispersion_given_segments(values, out.positions)
-            fc = cost.fit(values, size=size)
-            sizes.append(size)
-            out = _run(fc, method, pen, n_breaks, min_size, pruning)
-            if out.positions in seen:
-                break
-        info["size_path"] = [float(s) for s in sizes]
-        info["size_iterations"] = len(sizes) - 1
-        return fc, out, info
-    fc = cost.fit(values)
-    return fc, _run(fc, method, pen, n_breaks, min_size, pruning), info
+def fit_cost(cost: Cost, values: np.ndarray, search: _Search, *, pulses: bool, cap: float,
+             fit_kw: dict[str, Any] | None = None) -> tuple[FittedCost, _search.SearchOutput, dict[str, Any]]:
+    """Fit ``cost``, search, and alternate with the cost's re-estimation until the breaks repeat.
+
+    Costs that estimate something from the whole series given a segmentation (the NB
+    size, the noise scale, a seasonal profile) are refitted after every search; the loop
+    stops when a segmentation and its set of pulses repeat (at most ``max_iter`` rounds of
+    the cost). The estimate is then the one refitted to that segmentation.
+    """
+    fit_kw = dict(fit_kw or {})
+    fc = cost.fit(values, pulses=pulses, cap=cap, **fit_kw)
+    out = search.run(fc)
+
+    def state(f, o):
+        inl = f.inliers(o.positions) if f.pulses else None
+        return o.positions, (None if inl is None else tuple(np.flatnonzero(~inl)))
+
+    seen = [state(fc, out)]
+    path: list[dict[str, Any]] = []
+    max_iter = int(getattr(cost, "max_iter", 10))
+    for _ in range(max_iter):
+        inl = fc.inliers(out.positions) if fc.pulses else np.ones(fc.n, dtype=bool)
+        new = cost.refit(fc, out.positions, inl)
+        if new is None:
+            break
+        path.append({k: v for k, v in fc.info.items() if k in ("size", "scale")})
+        fc = new
+        out = search.run(fc)
+        st = state(fc, out)
+        if st in seen:
+            break
+        seen.append(st)
+    info: dict[str, Any] = {"refits": len(path)}
+    if path:
+        info["estimate_path"] = path
+    return fc, out, info
 
 
-def _segments_frame(fc: FittedCost, positions: tuple[int, ...], index, alpha: float = 0.05) -> pd.DataFrame:
-    b = [0, *positions, fc.n]
-    rows = []
-    for i in range(len(b) - 1):
-        s, e = b[i], b[i + 1]
-        params = fc.segment_params(s, e)
-        lo, hi = fc.segment_interval(s, e, alpha)
-        row = {"segment": i, "start": s, "end": e, "first": label(index, s), "last": label(index, e - 1),
-               "n": e - s, "estimate": params["mean"], "lower": lo, "upper": hi,
-               "total": float(fc.y[s:e].sum())}
-        if "size" in params:
-            row["size"] = params["size"]
-        if "sd" in params:
-            row["sd"] = params["sd"]
-        rows.append(row)
-    return pd.DataFrame(rows)
+def _diagnose(fc: FittedCost, positions: tuple[int, ...], season, period) -> dict[str, Any]:
+    inl = fc.inliers(positions)
+    resid = fc.pearson_residuals(positions)
+    lags = dg.default_lags(int(inl.sum()), period)
+    out: dict[str, Any] = {"lags": lags, "inlier": inl, "resid": resid, "ljung_box": None, "lrv_ratio": 1.0}
+    if int(inl.sum()) >= MIN_DIAGNOSTIC_N:
+        out["ljung_box"] = dg.ljung_box(resid, positions, inl, lags)
+        out["lrv_ratio"] = dg.long_run_variance_ratio(resid, positions, inl, lags)
+    if season is not None and fc.n >= MIN_CYCLES * period:
+        out["seasonality"] = dg.seasonality_test(resid, inl, season, period)
+    return out
 
 
 def detect_changepoints(
     y: pd.Series | np.ndarray,
     *,
-    cost: str | Cost = "poisson",
+    cost: str | Cost = "auto",
     method: str = "pelt",
     penalty: str | float = "mbic",
     n_breaks: int | None = None,
-    min_size: int = 2,
+    min_size: int | None = None,
+    pulses: bool | str = "auto",
+    seasonal: bool | str = "auto",
+    dependence: bool | str = "auto",
     missing: str = "raise",
     pruning: str = "auto",
 ) -> ChangePointResult:
-    """Find the changes of level in a count (or Gaussian) series.
+    """Find the changes of level in a count or continuous series.
+
+    The model of a series is a piecewise-constant level plus occasional one-period
+    pulses (a one-month mass listing is a pulse, not a change of pace), searched
+    exactly, with the cost, seasonality and dependence chosen from the data unless
+    given.
 
     Parameters
     ----------
     y : Series or 1-D array
-        The series, ideally a Series with a monthly or annual ``PeriodIndex``. Counts for
-        ``poisson`` and ``negbin``.
-    cost : str or Cost, default "poisson"
-        ``"poisson"``, ``"negbin"`` (shared size estimated robustly; see
-        :class:`~analysis.changepoint.costs.NegBinCost`), ``"normal_mean"``,
+        The series, ideally a Series with a monthly, quarterly or annual ``PeriodIndex``.
+    cost : str or Cost, default "auto"
+        ``"auto"``: integer counts get ``negbin`` (negative binomial with one size shared
+        by all segments, re-estimated with the segmentation); other values get
+        ``normal_mean`` (Gaussian with the noise scale re-estimated from the
+        within-segment residuals). Or ``"poisson"``, ``"negbin"``, ``"normal_mean"``,
         ``"normal_meanvar"``, or a cost instance with options (e.g.
-        ``NegBinCost(dispersion="segment")``).
+        ``NegBinCost(dispersion="segment")``, ``SeasonalCost()``).
     method : {"pelt", "binseg", "dp"}, default "pelt"
         ``pelt``: exact penalised search (functional pruning for one-parameter costs,
-        inequality pruning otherwise). ``binseg``: greedy binary segmentation (approximate).
-        ``dp``: exact search with exactly ``n_breaks`` breaks (also used by ``pelt`` when
-        ``n_breaks`` is given).
-    penalty : {"mbic", "bic", "aic"} or float, default "mbic"
-        Penalty per change (see :mod:`analysis.changepoint.penalties`). Ignored when
-        ``n_breaks`` is given.
+        inequality pruning otherwise). ``binseg``: greedy binary segmentation
+        (approximate). ``dp``: exact search with exactly ``n_breaks`` breaks (also used by
+        ``pelt`` when ``n_breaks`` is given).
+    penalty : {"mbic", "mbic_constant", "bic", "aic"} or float, default "mbic"
+        Penalty per change (see :mod:`analysis.changepoint.penalties`); ``"mbic"`` is R
+        changepoint's modified BIC including its ``sum log(segment length)`` term.
+        Ignored when ``n_breaks`` is given.
     n_breaks : int, optional
         Force exactly this many breaks (exact segment-neighbourhood search; binary
         segmentation makes this many greedy splits).
-    min_size : int, default 2
-        Minimum number of observations per segment (``>= 3`` for ``normal_meanvar``).
+    min_size : int, optional
+        Minimum number of periods per segment. Default 2 (3 for ``normal_meanvar`` and for
+        per-segment NB sizes, whose variances need three points).
+    pulses : bool or "auto", default "auto"
+        Model one-period pulses: each period's loss is bounded at the pulse penalty
+        ``3 log n`` above its best value (:mod:`analysis.changepoint.pulses`), so a period
+        far from its regime is a pulse and costs that penalty instead of moving the
+        level or adding breaks. ``"auto"``: on for every cost that supports it (the
+        one-parameter costs).
+    seasonal : bool or "auto", default "auto"
+        Use a shared month-of-year (or quarter) profile, estimated jointly with the
+        segmentation (:class:`~analysis.changepoint.costs.SeasonalCost`). ``"auto"``: on
+        for count costs when the series has a monthly or quarterly ``PeriodIndex``
+        covering at least three years and the residual-seasonality F test of the fit
+        without it has p < 0.01.
+    dependence : bool or "auto", default "auto"
+        Make the criterion robust to autocorrelation: every change-related penalty
+        (per change, log-length terms, edge price) is multiplied by the estimated
+        long-run variance ratio of the segment residuals
+        (:func:`~analysis.changepoint.diagnostics.long_run_variance_ratio`),
+        re-estimated after each search (the largest estimate is kept) until the breaks
+        repeat. ``"auto"`` (and ``True``): applied whenever that estimate exceeds 1,
+        i.e. whenever the residuals show positive autocorrelation; on series whose
+        residuals show none it is 1 and changes nothing. ``False``: never (the
+        diagnostics are still reported).
     missing : {"raise", "drop-edges"}, default "raise"
         Missing values raise :class:`~analysis.errors.ModelError`; ``"drop-edges"`` drops
         leading and trailing missing periods (outside coverage) and still refuses gaps.
     pruning : {"auto", "functional", "inequality"}, default "auto"
-        Pruning of the exact search; results are the same, only speed differs.
+        Pruning of the exact search; results are the same, only speed differs
+        (inequality pruning needs ``pulses=False``).
 
     Returns
     -------
@@ -144,34 +224,57 @@ def detect_changepoints(
         ``positions`` are 0-based positions of the **first observation of each new
         regime** in the analysed series (with ``missing="drop-edges"`` that is the series
         after the leading missing periods were dropped; ``meta["dropped_head"]`` gives the
-        offset); ``breaks`` the same as periods. Break-date intervals are computed on demand by
-        :meth:`ChangePointResult.conf_int`.
+        offset); ``breaks`` the same as periods; ``pulses`` the one-period pulses;
+        ``diagnostics`` the residual tests and what they switched on. Break-date
+        intervals are computed on demand by :meth:`ChangePointResult.conf_int`.
 
     Raises
     ------
     ModelError
-        Missing values, negative or fractional counts for a count cost, a series too short
-        for ``min_size``, unknown options.
+        Missing values, a gapped, duplicated or unordered index (naming the first
+        offending period), negative or fractional counts for a count cost, a series too
+        short for ``min_size``, unknown options.
+
+    Warns
+    -----
+    AnalysisWarning
+        When the segment residuals are still autocorrelated (Ljung–Box p < 0.01) after
+        the search, saying what was adjusted; when the fit has many breaks whose levels
+        move in one direction (a trend or a random walk that a level-shift model does
+        not describe).
 
     Notes
     -----
-    Which count cost: the Poisson cost assumes variance equal to the mean. Registry
-    counts are overdispersed and have single-month pulses; under the Poisson cost a pulse
-    becomes a pair of breaks around it (and stationary overdispersed series get spurious
-    breaks), so use ``cost="negbin"`` for them. On series that are in fact Poisson the
-    negative-binomial cost estimates no overdispersion and returns the Poisson answer.
+    The rules of the defaults, in order:
 
-    Segments are assumed independent given their parameters, with observations
-    independent within a segment (no autocorrelation beyond the level shifts). The exact
-    searches return a global minimiser of ``total cost + penalty * n_breaks`` (or of the
-    total cost with ``n_breaks`` fixed). When several segmentations are exactly equally
-    good (e.g. runs of identical values) one of them is returned, the same one on every
+    1. *Cost by kind of data* (see ``cost``).
+    2. *Pulses*: the bounded loss ``min(dev_t(level), 3 log n)``, the robust loss of
+       robust FPOP (Fearnhead & Rigaill 2019) with CAPA's point penalty (Fisch, Eckley &
+       Fearnhead 2022). Searched exactly by functional pruning with interval splitting.
+    3. *Short edge segments*: a first or last segment of at most
+       :data:`SHORT_EDGE` periods pays one more change penalty, the price of a short
+       segment bounded by two breaks; so a burst at either end is a regime only with the
+       evidence a burst needs in the middle, and a single extreme end month is a pulse.
+    4. *Seasonality* (see ``seasonal``), then *dependence* (see ``dependence``). The
+       inflation factor is the long-run variance ratio: under dependence the
+       likelihood-ratio statistic of a change of level is inflated by that ratio, so
+       dividing the evidence by it restores the calibration of the penalty. The ratio
+       is estimated after each search and only ever raised, because spurious breaks
+       absorb dependence and make the next estimate smaller.
+
+    Assumptions: within a regime the counts are NB (or Poisson, or Gaussian) around one
+    level, times the seasonal profile when there is one; a pulse changes one period
+    only; residual dependence is short-range (its effect is a scaling of the evidence).
+    The exact searches return a global minimiser of the criterion; when several
+    segmentations are exactly equally good one of them is returned, the same on every
     run.
 
     References
     ----------
     Killick, Fearnhead & Eckley (2012), JASA 107, 1590–1598 (PELT).
     Maidstone, Hocking, Rigaill & Fearnhead (2017), Stat. Comput. 27, 519–533 (FPOP).
+    Fearnhead & Rigaill (2019), JASA 114, 169–183 (robust FPOP, bounded losses).
+    Fisch, Eckley & Fearnhead (2022), Stat. Anal. Data Min. 15, 494–508 (point penalty).
     Zhang & Siegmund (2007), Biometrics 63, 22–32 (MBIC).
 
     Examples
@@ -190,40 +293,159 @@ def detect_changepoints(
         raise ModelError("n_breaks must be a non-negative integer")
     if pruning not in ("auto", "functional", "inequality"):
         raise ModelError("pruning must be 'auto', 'functional' or 'inequality'")
+    for nm, v in (("pulses", pulses), ("seasonal", seasonal), ("dependence", dependence)):
+        if not (isinstance(v, bool) or v == "auto"):
+            raise ModelError(f"{nm} must be True, False or 'auto', not {v!r}")
     prep: Prepared = prepare(y, missing=missing)
-    c = get_cost(cost)
+    values = prep.values
+    n = values.size
+    c = resolve_cost(cost, values)
     min_size = _check_min_size(c, min_size)
-    n = prep.values.size
+    use_pulses = bool(c.supports_pulses) if pulses == "auto" else bool(pulses)
+    if use_pulses and not c.supports_pulses:
+        raise ModelError(f"cost {c.name!r} does not support pulses (pass pulses=False)")
+    if use_pulses and pruning == "inequality":
+        raise ModelError("pulses are searched by functional pruning only (pass pulses=False for inequality pruning)")
+    cap = pulse_penalty(n) if use_pulses else math.inf
+    season, period = season_codes(prep.index)
+    pen_name = penalty.lower() if isinstance(penalty, str) else "manual"
     if n_breaks is None:
-        pen = penalty_value(penalty, n=n, n_params=c.n_params)
-        pen_name = penalty.lower() if isinstance(penalty, str) else "manual"
+        pen0 = penalty_value(penalty, n=n, n_params=c.n_params)
     else:
-        pen = math.nan
+        pen0 = math.nan
         pen_name = "none"
-    fc, out, info = fit_cost(c, prep.values, method=method, pen=0.0 if n_breaks is not None else pen,
-                             n_breaks=None if n_breaks is None else int(n_breaks), min_size=min_size,
-                             pruning=pruning)
+    mbic = pen_name == "mbic"
+    search = _Search(method, 0.0 if n_breaks is not None else pen0, None if n_breaks is None else int(n_breaks),
+                     min_size, pruning, mbic and n_breaks is None)
+    fit_kw: dict[str, Any] = {}
+    if isinstance(c, SeasonalCost):
+        if season is None:
+            raise ModelError("the seasonal cost needs a monthly or quarterly PeriodIndex")
+        fit_kw = {"season": season, "period": period}
+    fc, out, info = fit_cost(c, values, search, pulses=use_pulses, cap=cap, fit_kw=fit_kw)
+    diag = _diagnose(fc, out.positions, season, period)
+    decisions: dict[str, Any] = {"seasonal": isinstance(c, SeasonalCost), "dependence_factor": 1.0}
+    notes: list[str] = []
+
+    # -- seasonality ----------------------------------------------------------------
+    can_season = (c.data == "counts" and not isinstance(c, SeasonalCost) and season is not None
+                  and n >= MIN_CYCLES * (period or 1) and getattr(c, "dispersion", None) != "segment")
+    want = False
+    if seasonal is True:
+        if not (can_season or isinstance(c, SeasonalCost)):
+            raise ModelError("seasonal=True needs a count cost and a monthly or quarterly PeriodIndex covering "
+                             f"at least {MIN_CYCLES} years")
+        want = not isinstance(c, SeasonalCost)
+    elif seasonal == "auto" and can_season:
+        st = diag.get("seasonality")
+        want = st is not None and st.pvalue < SEASONALITY_ALPHA
+        if want:
+            notes.append(f"residual seasonality (F = {st.stat:.2f}, p = {st.pvalue:.2g}): seasonal profile used")
+    if want:
+        diag["seasonality_before"] = diag.get("seasonality")
+        c = SeasonalCost(base=c)
+        fit_kw = {"season": season, "period": period}
+        fc, out, info = fit_cost(c, values, search, pulses=use_pulses, cap=cap, fit_kw=fit_kw)
+        diag = {**_diagnose(fc, out.positions, season, period), "seasonality_before": diag.get("seasonality")}
+        decisions["seasonal"] = True
+
+    # -- dependence -----------------------------------------------------------------
+    lb = diag["ljung_box"]
+    apply_dep = n_breaks is None and lb is not None and dependence is not False
+    if apply_dep:
+        diag["ljung_box_before"] = lb
+        factor = 1.0
+        seen: list[tuple[int, ...]] = [out.positions]
+        for _ in range(10):
+            new_factor = max(factor, float(diag["lrv_ratio"]))
+            if new_factor <= factor * (1 + 1e-6):
+                break
+            factor = new_factor
+            search.pen = pen0 * factor
+            fc, out, info = fit_cost(c, values, _Scaled(search, factor), pulses=use_pulses, cap=cap, fit_kw=fit_kw)
+            diag = {**_diagnose(fc, out.positions, season, period),
+                    **{k: v for k, v in diag.items() if k.endswith("_before")}}
+            if out.positions in seen:
+                break
+            seen.append(out.positions)
+        decisions["dependence_factor"] = factor
+        if factor > 1.0:
+            notes.append(f"change penalties multiplied by the estimated long-run variance ratio {factor:.2f} of the "
+                         f"segment residuals (Ljung-Box before: Q = {lb.stat:.1f}, p = {lb.pvalue:.2g})")
+    lb_final = diag["ljung_box"]
+    warn_msgs: list[str] = []
+    if lb_final is not None and lb_final.pvalue < WARN_ALPHA:
+        what = (f"the change penalties were multiplied by {decisions['dependence_factor']:.2f} (long-run variance "
+                "ratio), so the breaks are conservative; " if decisions["dependence_factor"] > 1 else "")
+        warn_msgs.append(f"segment residuals are autocorrelated (Ljung-Box Q = {lb_final.stat:.1f} on "
+                         f"{diag['lags']} lags, p = {lb_final.pvalue:.2g}): {what}break-date intervals assume "
+                         "independence and are too narrow")
+    trend = _monotone_staircase(fc, out.positions)
+    if trend:
+        warn_msgs.append(trend)
+    for msg in warn_msgs:
+        warnings.warn(msg, AnalysisWarning, stacklevel=2)
+
     positions = tuple(int(p) for p in out.positions)
-    segs = _segments_frame(fc, positions, prep.index)
-    meta: dict[str, Any] = {
-        "version": _version(),
-        "input_sha256": prep.sha256,
-        "options": {"cost": c.name, **c.options(), "method": method, "penalty": penalty if n_breaks is None else None,
-                    "n_breaks": n_breaks, "min_size": min_size, "missing": missing, "pruning": pruning},
-        "n": n,
-        "dropped_head": prep.dropped_head,
-        "dropped_tail": prep.dropped_tail,
-        "pruning_used": out.pruning,
-        "max_candidates": out.max_candidates,
-        **fc.info,
+    diagnostics = {
+        "ljung_box": lb_final,
+        "ljung_box_before": diag.get("ljung_box_before"),
+        "lrv_ratio": float(diag["lrv_ratio"]),
+        "seasonality": diag.get("seasonality"),
+        "seasonality_before": diag.get("seasonality_before"),
+        "seasonal": bool(decisions["seasonal"]),
+        "dependence_factor": float(decisions["dependence_factor"]),
+        "notes": notes,
+        "warnings": warn_msgs,
+    }
+    options = {"cost": cost if isinstance(cost, str) else c.name, "cost_used": c.name, **c.options(),
+               "method": method, "penalty": penalty if n_breaks is None else None, "n_breaks": n_breaks,
+               "min_size": min_size, "pulses": pulses, "seasonal": seasonal, "dependence": dependence,
+               "missing": missing, "pruning": pruning}
+    extra: dict[str, Any] = {
+        "n": n, "dropped_head": prep.dropped_head, "dropped_tail": prep.dropped_tail,
+        "pruning_used": out.pruning, "max_candidates": out.max_candidates, "max_pieces": out.max_pieces,
+        "pulse_penalty": cap if use_pulses else None,
+        **{k: v for k, v in fc.info.items() if k != "profile"},
         **info,
     }
+    if "profile" in fc.info:
+        extra["seasonal_profile"] = fc.info["profile"]
     if prep.name is not None:
-        meta["series"] = prep.name
-    breaks = tuple(label(prep.index, p) for p in positions)
-    return ChangePointResult(
-        positions=positions, breaks=breaks, segments=segs, cost=c.name, method=method,
-        penalty=pen_name, penalty_value=float(pen), total_cost=float(out.cost),
-        n_breaks_forced=None if n_breaks is None else int(n_breaks), min_size=min_size,
-        values=prep.values, index=prep.index, meta=meta, fitted_cost=fc,
-    )
+        extra["series"] = prep.name
+    pen_used = float(search.pen) if n_breaks is None else math.nan
+    return ChangePointResult.build(
+        positions=positions, cost=c.name, method=method, penalty=pen_name, penalty_value=pen_used,
+        total_cost=float(out.cost), objective=float(out.objective), n_breaks_forced=None if n_breaks is None
+        else int(n_breaks), min_size=min_size, values=values, index=prep.index, fitted_cost=fc,
+        diagnostics=diagnostics, options=options, input_sha256=prep.sha256, extra=extra)
+
+
+@dataclass
+class _Scaled:
+    """A search whose log-length (MBIC) terms are weighted like its inflated penalty."""
+
+    base: _Search
+    factor: float
+
+    def run(self, fc: FittedCost) -> _search.SearchOutput:
+        b = self.base
+        if b.method == "binseg":
+            return _search.binary_segmentation(fc, b.pen, b.min_size, n_breaks=b.n_breaks)
+        return _search.pelt(fc, b.pen, b.min_size, pruning=b.pruning, mbic=self.factor if b.mbic else 0.0,
+                            edge=b.edge, edge_pen=b.pen)
+
+
+def _monotone_staircase(fc: FittedCost, positions: tuple[int, ...]) -> str:
+    """A warning when many breaks step the level in one direction (trend or random walk)."""
+    k = len(positions)
+    if k < 5:
+        return ""
+    b = [0, *positions, fc.n]
+    lv = np.array([fc.segment_params(b[i], b[i + 1])["mean"] for i in range(len(b) - 1)])
+    d = np.sign(np.diff(lv))
+    runs = max(int(np.sum(d > 0)), int(np.sum(d < 0)))
+    if runs >= 0.8 * k:
+        return (f"{k} breaks, {runs} of them stepping the level the same way: the series trends or wanders, "
+                "which a model of level shifts does not describe; the breaks approximate a smooth path")
+    return ""

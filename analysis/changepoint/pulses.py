@@ -37,7 +37,9 @@ def unit_deviance(y: np.ndarray, mean: np.ndarray, size: float = math.inf) -> np
     y : array of non-negative counts
     mean : array of positive means (broadcast against ``y``)
     size : float, default inf
-        Negative-binomial size ``r`` (variance ``mu + mu**2 / r``); ``inf`` is Poisson.
+        Negative-binomial size ``r`` (variance ``mu + mu**2 / r``); ``inf`` is Poisson. An
+        array of sizes (one per period, broadcast against ``y``) is accepted too, as the
+        seasonal NB model of the change-point search needs.
 
     Returns
     -------
@@ -53,12 +55,14 @@ def unit_deviance(y: np.ndarray, mean: np.ndarray, size: float = math.inf) -> np
     mu = np.asarray(mean, dtype=float)
     mu = np.broadcast_to(mu, y.shape) if mu.shape != y.shape else mu
     ylog = special.xlogy(y, y) - special.xlogy(y, mu)
-    if not math.isfinite(size):
-        d = 2.0 * (ylog - (y - mu))
-    else:
-        r = float(size)
-        d = 2.0 * (ylog - (y + r) * (np.log(y + r) - np.log(mu + r)))
-    return np.maximum(d, 0.0)
+    r = np.asarray(size, dtype=float)
+    pois = 2.0 * (ylog - (y - mu))
+    if r.ndim == 0 and not math.isfinite(float(r)):
+        return np.maximum(pois, 0.0)
+    fin = np.isfinite(r)
+    rr = np.where(fin, r, 1.0)
+    nb = 2.0 * (ylog - (y + rr) * (np.log(y + rr) - np.log(mu + rr)))
+    return np.maximum(np.where(fin, nb, pois), 0.0)
 
 
 def pulse_penalty(n: int) -> float:

@@ -1,19 +1,22 @@
 """Search methods: exact penalised search, exact search with a given number of breaks,
 and binary segmentation.
 
-Every function takes a :class:`~analysis.changepoint.costs.FittedCost` and returns the
-0-based positions of the first observation of each new regime. No candidate position
-is skipped: all positions that respect ``min_size`` are considered.
+Every function takes a fitted cost (:class:`~analysis.changepoint.costs.FittedCost`)
+and returns the 0-based positions of the first observation of each new regime. No
+candidate position is skipped: all positions that respect ``min_size`` are considered.
+The searches only call the fitted cost and its compiled kernels; they do not know which
+cost it is (see :mod:`analysis.changepoint._kernels` for the recursions and why their
+pruning is exact).
 """
 from __future__ import annotations
 
 import heapq
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
 from ..errors import ModelError
-from . import _kernels
 from .costs import FittedCost
 
 __all__ = ["SearchOutput", "pelt", "optimal_partition", "binary_segmentation", "backtrack"]
@@ -23,12 +26,19 @@ _EMPTY = np.empty(0)
 
 @dataclass(frozen=True)
 class SearchOutput:
-    """Positions found, their total (unpenalised) cost, and pruning diagnostics."""
+    """Positions found, their total (unpenalised) cost, and pruning diagnostics.
+
+    ``objective`` is the minimised criterion (cost + penalties, log-length terms under
+    MBIC, edge prices); ``max_candidates`` the largest number of candidates kept and
+    ``max_pieces`` the largest number of loss pieces (bounded loss only).
+    """
 
     positions: tuple[int, ...]
     cost: float
     pruning: str
     max_candidates: int
+    objective: float = math.nan
+    max_pieces: int = 0
 
 
 def backtrack(last: np.ndarray, n: int) -> tuple[int, ...]:
@@ -51,26 +61,65 @@ def _check_length(fc: FittedCost, min_size: int, n_segments: int = 1) -> None:
             f"series of length {fc.n} cannot hold {n_segments} segment(s) of at least {min_size} observations")
 
 
-def pelt(fc: FittedCost, pen: float, min_size: int, *, pruning: str = "auto") -> SearchOutput:
-    """Exact minimiser of total cost + ``pen`` × number of changes.
-
-    Parameters
-    ----------
-    pruning : {"auto", "functional", "inequality"}
-        ``functional`` (FPOP) for one-parameter costs, ``inequality`` (PELT) for any cost;
-        ``auto`` picks functional pruning when it applies. Both are exact.
-    """
-    _check_length(fc, min_size)
+def _use_functional(fc: FittedCost, pruning: str) -> bool:
+    if pruning not in ("auto", "functional", "inequality"):
+        raise ModelError("pruning must be 'auto', 'functional' or 'inequality'")
     use_fp = (pruning == "functional") or (pruning == "auto" and fc.functional)
     if use_fp and not fc.functional:
         raise ModelError(f"functional pruning needs a one-parameter cost, not {fc.cost.name!r}")
+    if not use_fp and fc.pulses:
+        raise ModelError("the bounded (pulse) loss is searched by functional pruning only; pass pulses=False "
+                         "for inequality pruning")
+    return use_fp
+
+
+def _stats(fc: FittedCost) -> tuple[np.ndarray, np.ndarray]:
+    if fc.functional:
+        return np.vstack([fc.cA, fc.cB, fc.cC]), np.array([fc.dlo, fc.dhi])
+    return fc.S, fc.par
+
+
+def _run(fc: FittedCost, pen: float, min_size: int, prev: np.ndarray, layer: bool, use_fp: bool,
+         mbic: bool, edge: int, edge_pen: float):
+    k = fc.kernels
+    if use_fp and mbic == 0.0:
+        F, last, mx, mp = k.fpop_min(fc.a, fc.b, fc.c, fc.lo, fc.hi, fc.cap, float(pen), int(min_size), prev,
+                                     layer, fc.dlo, fc.dhi, int(edge), float(edge_pen))
+        return F, last, int(mx), int(mp)
     if use_fp:
-        lo, hi = fc.domain()
-        F, last, mx = _kernels.fpop(fc.kind, fc.c1, fc.c2, fc.par, float(pen), int(min_size), _EMPTY, False, lo, hi)
-    else:
-        F, last, mx = _kernels.pelt(fc.kind, fc.c1, fc.c2, fc.y, fc.par, float(pen), int(min_size), _EMPTY, False)
+        F, last, mx, mp = k.fpop(fc.a, fc.b, fc.c, fc.cA, fc.cB, fc.cC, fc.lo, fc.hi, fc.cap, float(pen),
+                                 int(min_size), prev, layer, fc.dlo, fc.dhi, float(mbic), int(edge), float(edge_pen))
+        return F, last, int(mx), int(mp)
+    S, par = _stats(fc)
+    F, last, mx = k.pelt(S, fc.y, par, float(pen), int(min_size), prev, layer, bool(mbic), int(edge),
+                         float(edge_pen))
+    return F, last, int(mx), 0
+
+
+def pelt(fc: FittedCost, pen: float, min_size: int, *, pruning: str = "auto", mbic: float = 0.0,
+         edge: int = 0, edge_pen: float = 0.0) -> SearchOutput:
+    """Exact minimiser of total cost + ``pen`` × number of changes (+ MBIC and edge terms).
+
+    Parameters
+    ----------
+    pen : float
+        Penalty per change.
+    pruning : {"auto", "functional", "inequality"}
+        ``functional`` (FPOP) for one-parameter costs, ``inequality`` (PELT) for any cost
+        without pulses; ``auto`` picks functional pruning when it applies. Both are exact.
+    mbic : float
+        Weight of ``log(length)`` added for every segment (1 for R changepoint's MBIC
+        segment term, 0 for none).
+    edge, edge_pen : int, float
+        A first or last segment of at most ``edge`` periods (not the whole series) pays
+        ``edge_pen`` more.
+    """
+    _check_length(fc, min_size)
+    use_fp = _use_functional(fc, pruning)
+    F, last, mx, mp = _run(fc, pen, min_size, _EMPTY, False, use_fp, mbic, edge, edge_pen)
     pos = backtrack(last, fc.n)
-    return SearchOutput(pos, fc.total_cost(pos), "functional" if use_fp else "inequality", int(mx))
+    return SearchOutput(pos, fc.total_cost(pos), "functional" if use_fp else "inequality", mx,
+                        float(F[fc.n]), mp)
 
 
 def optimal_partition(fc: FittedCost, n_breaks: int, min_size: int, *, pruning: str = "auto") -> SearchOutput:
@@ -78,25 +127,23 @@ def optimal_partition(fc: FittedCost, n_breaks: int, min_size: int, *, pruning: 
 
     Segment-neighbourhood dynamic programming (Auger & Lawrence 1989), one layer per
     number of segments, each layer pruned exactly (functional pruning as in the pDPA of
-    Rigaill 2015 for one-parameter costs, inequality pruning otherwise).
+    Rigaill 2015 for one-parameter costs, with the bounded loss when pulses are on;
+    inequality pruning otherwise).
     """
     if n_breaks < 0:
         raise ModelError("n_breaks must be >= 0")
     _check_length(fc, min_size, n_breaks + 1)
     n = fc.n
-    use_fp = (pruning == "functional") or (pruning == "auto" and fc.functional)
+    use_fp = _use_functional(fc, pruning)
     prev = np.full(n + 1, np.inf)
     prev[0] = 0.0
     lasts = []
-    mx_all = 0
-    lo, hi = fc.domain()
+    mx_all = mp_all = 0
     for _j in range(n_breaks + 1):
-        if use_fp:
-            F, last, mx = _kernels.fpop(fc.kind, fc.c1, fc.c2, fc.par, 0.0, int(min_size), prev, True, lo, hi)
-        else:
-            F, last, mx = _kernels.pelt(fc.kind, fc.c1, fc.c2, fc.y, fc.par, 0.0, int(min_size), prev, True)
+        F, last, mx, mp = _run(fc, 0.0, min_size, prev, True, use_fp, 0.0, 0, 0.0)
         lasts.append(last)
-        mx_all = max(mx_all, int(mx))
+        mx_all = max(mx_all, mx)
+        mp_all = max(mp_all, mp)
         prev = F
     pos = []
     t = n
@@ -108,7 +155,29 @@ def optimal_partition(fc: FittedCost, n_breaks: int, min_size: int, *, pruning: 
             pos.append(s)
         t = s
     pos_t = tuple(reversed(pos))
-    return SearchOutput(pos_t, fc.total_cost(pos_t), "functional" if use_fp else "inequality", mx_all)
+    return SearchOutput(pos_t, fc.total_cost(pos_t), "functional" if use_fp else "inequality", mx_all,
+                        float(prev[n]), mp_all)
+
+
+def _best_split(fc: FittedCost, a: int, b: int, min_size: int) -> tuple[int, float]:
+    """Best single split of ``[a, b)``: (position, gain)."""
+    if fc.functional and fc.pulses:
+        sl = slice(a, b)
+        L = b - a
+        prev = np.full(L + 1, np.inf)
+        prev[0] = 0.0
+        k = fc.kernels
+        va, vb, vc = (np.ascontiguousarray(v[sl]) for v in (fc.a, fc.b, fc.c))
+        args = (va, vb, vc, np.ascontiguousarray(fc.lo[sl]), np.ascontiguousarray(fc.hi[sl]), fc.cap)
+        F1, _l1, _m, _p = k.fpop_min(*args, 0.0, int(min_size), prev, True, fc.dlo, fc.dhi, 0, 0.0)
+        F2, l2, _m, _p = k.fpop_min(*args, 0.0, int(min_size), F1, True, fc.dlo, fc.dhi, 0, 0.0)
+        pos = int(l2[L])
+        if pos <= 0:
+            return -1, -math.inf
+        return a + pos, float(F1[L] - F2[L])
+    S, par = _stats(fc)
+    pos, gain = fc.kernels.best_split(S, fc.y, par, int(a), int(b), int(min_size))
+    return int(pos), float(gain)
 
 
 def binary_segmentation(fc: FittedCost, pen: float | None, min_size: int, *,
@@ -124,7 +193,7 @@ def binary_segmentation(fc: FittedCost, pen: float | None, min_size: int, *,
 
     def push(a: int, b: int) -> None:
         if b - a >= 2 * min_size:
-            pos, gain = _kernels.best_single_split(fc.kind, fc.c1, fc.c2, fc.y, fc.par, a, b, int(min_size))
+            pos, gain = _best_split(fc, a, b, min_size)
             if pos >= 0:
                 heapq.heappush(heap, (-float(gain), int(pos), a, b))
 

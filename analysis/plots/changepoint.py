@@ -63,7 +63,7 @@ def _step(ax: "plt.Axes", edges: np.ndarray, starts: list[int], ends: list[int],
 def plot_changepoints(result: "ChangePointResult", *, ax: "plt.Axes | None" = None,
                       intervals: bool | None = None, ylabel: str = "count",
                       title: str | None = None) -> "plt.Axes":
-    """Series as bars, fitted segment levels as steps with their intervals, breaks as dashed lines.
+    """Series as bars, fitted segment levels as steps with their intervals, breaks as dashed lines, pulses as rings.
 
     Parameters
     ----------
@@ -105,10 +105,28 @@ def plot_changepoints(result: "ChangePointResult", *, ax: "plt.Axes | None" = No
                            label="break" if i == 0 else None)
                 if bands is not None:
                     ax.axvspan(bands[i][0], bands[i][1], color=PALETTE["vermillion"], alpha=0.15, linewidth=0)
+        _draw_pulses(ax, result, edges)
         if title:
             ax.set_title(title, loc="left")
         ax.legend(loc="upper right", fontsize=7)
     return ax
+
+
+def _draw_pulses(ax: "plt.Axes", result: "ChangePointResult", edges: np.ndarray) -> None:
+    """One-period pulses as open markers at their value, in the middle of their period (one artist)."""
+    p = getattr(result, "pulses", None)
+    if p is None or not len(p):
+        return
+    pos = p["position"].to_numpy(dtype=int)
+    left = edges[pos]
+    right = edges[pos + 1]
+    if np.issubdtype(np.asarray(edges).dtype, np.datetime64):
+        mid = left + (right - left) / 2
+    else:
+        mid = (left + right) / 2.0
+    ax.plot(mid, p["value"].to_numpy(dtype=float), linestyle="none", marker="o", markersize=5,
+            markerfacecolor="none", markeredgecolor=PALETTE["vermillion"], markeredgewidth=1.2,
+            label="pulse (one period)")
 
 
 def plot_crops(path: "CropsPath", *, ax: "plt.Axes | None" = None) -> "plt.Axes":

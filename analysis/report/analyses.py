@@ -10,6 +10,7 @@ failing.
 """
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,12 +20,16 @@ import pandas as pd
 from .. import changepoint as cp
 from .. import events as ev
 from .. import models as md
-from ..errors import AnalysisError
+from ..errors import AnalysisError, AnalysisWarning
 
 
 @dataclass(frozen=True)
 class BreakFit:
-    """Breaks of one series: first period of each new regime, with interval bounds."""
+    """Breaks of one series: first period of each new regime, with interval bounds, and its pulses.
+
+    ``pulses`` are the one-period pulses (period, ratio to the regime's level); ``notes``
+    what the engine adjusted or warned about (seasonal profile, dependence).
+    """
 
     series_id: str
     breaks: tuple[pd.Period, ...] = ()
@@ -32,6 +37,8 @@ class BreakFit:
     result: Any = None
     message: str = ""
     cost: str = ""
+    pulses: tuple[tuple[pd.Period, float], ...] = ()
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -103,20 +110,29 @@ def detect_breaks(series_id: str, y: pd.Series, *, cost: str, method: str, penal
     refuses the series.
     """
     try:
-        res = cp.detect_changepoints(y, cost=cost, method=method, penalty=penalty, min_size=min_size)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", AnalysisWarning)
+            # a cost's own floor (3 for normal_meanvar) wins over the report-wide minimum
+            floor = int(getattr(cp.get_cost(cost), "min_size_floor", 1))
+            res = cp.detect_changepoints(y, cost=cost, method=method, penalty=penalty,
+                                         min_size=max(int(min_size), floor))
     except (AnalysisError, ValueError) as exc:
         return BreakFit(series_id, message=_message(exc), cost=cost)
     freq = _freq(y)
+    notes = tuple(res.diagnostics.get("notes", [])) + tuple(
+        str(w.message) for w in caught if issubclass(w.category, AnalysisWarning))
+    pulses = tuple((_as_period(p, freq), float(r)) for p, r in zip(res.pulses["period"], res.pulses["ratio"]))
     breaks = tuple(_as_period(b, freq) for b in res.breaks)
     intervals: tuple = tuple(None for _ in breaks)
     if breaks and draws > 0:
         try:
             ci = res.conf_int(alpha, n_boot=draws, rng=seed)
         except (AnalysisError, ValueError) as exc:
-            return BreakFit(series_id, breaks, intervals, res, f"break intervals not computed: {_message(exc)}", cost)
+            return BreakFit(series_id, breaks, intervals, res, f"break intervals not computed: {_message(exc)}", cost,
+                            pulses, notes)
         intervals = tuple((_as_period(lo, freq), _as_period(hi, freq))
                           for lo, hi in zip(ci["lower"].tolist(), ci["upper"].tolist()))
-    return BreakFit(series_id, breaks, intervals, res, "", cost)
+    return BreakFit(series_id, breaks, intervals, res, "", cost, pulses, notes)
 
 
 def bayes_breaks(series_id: str, y: pd.Series, *, max_breaks: int | None) -> BayesFit:

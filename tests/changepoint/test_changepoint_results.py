@@ -22,6 +22,7 @@ from analysis.changepoint import (
 )
 from analysis.errors import ModelError
 from analysis.plots import save_figure
+from analysis.results import META_KEYS, package_version
 
 
 @pytest.fixture(scope="module")
@@ -47,8 +48,10 @@ def test_change_point_result_api(monthly):
     d = json.loads(json.dumps(res.to_dict()))
     assert d["breaks"] == ["2019-03"] and d["positions"] == [50]
     meta = res.meta
-    assert meta["version"] == analysis.__version__
-    assert meta["options"]["penalty"] == "mbic" and meta["options"]["cost"] == "poisson"
+    assert meta["package_version"] == package_version()
+    assert set(META_KEYS) <= set(meta)
+    assert meta["options"]["penalty"] == "mbic" and meta["options"]["cost"] == "auto"
+    assert meta["options"]["cost_used"] == "negbin" and res.cost == "negbin"
     expect = hashlib.sha256(monthly.to_numpy(dtype="<f8").tobytes()).hexdigest()
     assert meta["input_sha256"] == expect
     assert res.penalty_value == pytest.approx(penalty_value("mbic", n=96, n_params=1)) == pytest.approx(
@@ -81,7 +84,7 @@ def test_negbin_records_its_dispersion():
     y = rng.negative_binomial(2.0, 2.0 / (2.0 + 6.0), 150)
     res = detect_changepoints(y, cost="negbin")
     assert 0.8 < res.meta["size"] < 5
-    assert res.meta["size_iterations"] >= 1
+    assert res.meta["refits"] >= 1
     fixed = detect_changepoints(y, cost=NegBinCost(dispersion=2.0))
     assert fixed.meta["size"] == 2.0
     assert "size" in res.to_frame().columns

@@ -23,7 +23,12 @@ class BreaksSection:
             f"Breaks are found by exact penalised search ({cfg.method.upper()}, penalty "
             f"{str(cfg.penalty).upper()}, minimum segment {cfg.min_size} months) with a "
             f"{'negative binomial' if cfg.cost == 'negbin' else cfg.cost} cost unless a series says "
-            f"otherwise. A break is the first month of the new regime. Its interval is a "
+            f"otherwise. The model of a series is a level that changes at the breaks plus one-month pulses: "
+            f"a month far from its regime (a mass listing) is reported as a pulse, not as a change of pace; a "
+            f"regime of three months or fewer at either end of the series needs the evidence of a short regime "
+            f"in the middle. A seasonal profile is used when the residuals show seasonality, and the penalty is "
+            f"raised by the estimated long-run variance ratio when they are autocorrelated. "
+            f"A break is the first month of the new regime. Its interval is a "
             f"{int(round(100 * (1 - self.cfg.alpha)))}% confidence set for the break date from a parametric "
             f"bootstrap ({cfg.conf_int_draws} draws). The lower panel is the exact Bayesian posterior "
             f"probability (Poisson counts, conjugate Gamma priors, at most {cfg.bayes_max_breaks} breaks) "
@@ -102,8 +107,13 @@ class BreaksSection:
         else:
             items = [f"{b} (interval {fmt_interval(iv)})" for b, iv in zip(bf.breaks, bf.intervals)]
             txt = f"{len(bf.breaks)} break(s), first period of each new regime: " + "; ".join(items) + "."
+        if bf.pulses:
+            txt += (" One-month pulses (not changes of regime): "
+                    + "; ".join(f"{p} ({fmt_num(r)} times the level of its regime)" for p, r in bf.pulses) + ".")
         if bf.message:
             txt += f" Note: {bf.message}."
+        for note in bf.notes:
+            txt += f" Note: {note}."
         if bayes is not None and bayes.break_probability is not None:
             prob = bayes.break_probability
             top = prob.sort_values(ascending=False, kind="stable").head(3)
