@@ -6,7 +6,10 @@
   ``normal_meanvar``; penalties MBIC (default), BIC, AIC or manual. Break-date intervals
   on demand via :meth:`ChangePointResult.conf_int` (parametric bootstrap).
 * :func:`crops` — all optimal segmentations over a penalty range, with exact switch points.
-* :func:`bayesian_changepoints` — exact Poisson–Gamma product-partition posterior.
+* :func:`bayesian_changepoints` — exact product-partition posterior (Poisson–Gamma or
+  beta–negative-binomial), with pulses as their own level.
+* :func:`multiscale_changepoints` — multiscale confidence set (SMUCE-type): a lower
+  confidence bound for the number of breaks, simultaneous break intervals, a band.
 
 Breaks are reported as the **first period of the new regime**, with its 0-based position.
 """
@@ -16,6 +19,8 @@ from .crops import crops
 from .detect import detect_changepoints
 from .penalties import penalty_value
 from .results import BayesianChangePointResult, ChangePointResult, CropsPath
+from .smuce import multiscale_changepoints
+from .smuce_results import MultiscaleChangePointResult
 from .uncertainty import DEFAULT_N_BOOT, DEFAULT_SEED
 
 __all__ = [
@@ -23,6 +28,7 @@ __all__ = [
     "ChangePointResult",
     "Cost",
     "CropsPath",
+    "MultiscaleChangePointResult",
     "DEFAULT_N_BOOT",
     "DEFAULT_SEED",
     "GammaPrior",
@@ -34,5 +40,6 @@ __all__ = [
     "crops",
     "detect_changepoints",
     "get_cost",
+    "multiscale_changepoints",
     "penalty_value",
 ]
