@@ -381,9 +381,9 @@ def bayesian_changepoints(
     the work, and ``meta["band_error"]`` is the largest posterior mass left out at any period,
     an upper bound on the error of the band's tail probabilities (0 when nothing is left out).
 
-    *Cost.* ``O(K n^2)`` time, ``O(K n)`` memory; about 0.1 s at ``n = 1,000`` and a few
-    seconds at ``n = 10,000`` with ``K = 6`` (``bench/bench_changepoint_smuce.py``,
-    section ``bayes_speed``).
+    *Cost.* ``O(K n^2)`` time, ``O(K n)`` memory; measured by
+    ``bench/bench_changepoint_smuce.py --sections bayes_speed`` at ``n = 1,000`` and
+    ``10,000``.
 
     Examples
     --------

@@ -62,7 +62,7 @@ for every model (the true function has ``K`` breaks, so if it is in the set, ``K
   remaining periods, conditionally on the pulse set.
 
 Cost: ``O(n^2)`` time and memory (all intervals), up to :data:`MAX_N` periods; simulating the
-critical values costs ``O(N_SIM n^2)`` once per ``n`` (a second at ``n = 120``).
+critical values costs ``O(N_SIM n^2)`` once per ``n``, after which they are read from the cache.
 """
 from __future__ import annotations
 
