@@ -32,7 +32,7 @@ from numba import njit
 
 NEG = -np.inf
 #: Largest total count for which lgamma(a + S) is tabulated.
-TABLE_MAX = 50_000_000
+TABLE_MAX = 5_000_000
 #: A layer further than this (log scale) below the best layer at t is summed directly.
 _FAST_GAP = 600.0
 #: Terms further than this below a layer's largest term are skipped.
@@ -41,14 +41,31 @@ _SKIP = 50.0
 
 @njit(cache=True)
 def lgamma_diff(x, d):
-    """``lgamma(x + d) - lgamma(x)`` for ``x > 0, d >= 0``, without cancellation for large ``x``."""
+    """``lgamma(x + d) - lgamma(x)`` for ``x > 0, d >= 0``, without cancellation for large ``x``.
+
+    From ``x = 30`` on, Stirling's series of both terms, subtracted analytically
+    (``(x - 1/2) log1p(d / x) + d log(x + d) - d`` plus the difference of the ``1/(12 z) - ...``
+    tails); the first omitted term is below ``1e-16``. Below 30, libm's ``lgamma``.
+    """
+    if x < 30.0:
+        return math.lgamma(x + d) - math.lgamma(x)
     z = x + d
-    if z < 1e7:
-        return math.lgamma(z) - math.lgamma(x)
-    # Stirling's series, both arguments >= 1e7 / 2: the first omitted term is below 1e-40.
-    sz = 1.0 / (12.0 * z) - 1.0 / (360.0 * z * z * z)
-    sx = 1.0 / (12.0 * x) - 1.0 / (360.0 * x * x * x)
-    return (x - 0.5) * math.log1p(d / x) + d * math.log(z) - d + (sz - sx)
+    iz = 1.0 / z
+    ix = 1.0 / x
+    iz2 = iz * iz
+    ix2 = ix * ix
+    sz = iz * (1.0 / 12.0 - iz2 * (1.0 / 360.0 - iz2 * (1.0 / 1260.0 - iz2 / 1680.0)))
+    sx = ix * (1.0 / 12.0 - ix2 * (1.0 / 360.0 - ix2 * (1.0 / 1260.0 - ix2 / 1680.0)))
+    return (x - 0.5) * math.log1p(d * ix) + d * math.log(z) - d + (sz - sx)
+
+
+@njit(cache=True)
+def lgamma_diff_array(x, d):
+    """:func:`lgamma_diff` elementwise over arrays of equal shape."""
+    out = np.empty(x.shape[0])
+    for k in range(x.shape[0]):
+        out[k] = lgamma_diff(x[k], d[k])
+    return out
 
 
 @njit(cache=True)
@@ -91,7 +108,7 @@ def _fill_lml(cS, cL, fam, tabS, tabL, p0, p1, p2, p3, t, lo, hi, lbuf, forward)
     """
     St = cS[t]
     Lt = cL[t]
-    if tabS.shape[0] == 0 or fam == 1 and (p1 + cL[-1] * p2 + p3 + cS[-1]) >= 1e7:
+    if tabS.shape[0] == 0:
         for u in range(lo, hi + 1):
             if forward:
                 lbuf[u] = lml(fam, St - cS[u], Lt - cL[u], tabS, tabL, p0, p1, p2, p3)
@@ -107,6 +124,17 @@ def _fill_lml(cS, cL, fam, tabS, tabL, p0, p1, p2, p3, t, lo, hi, lbuf, forward)
             for u in range(lo, hi + 1):
                 S = cS[u] - St
                 lbuf[u] = p0 + tabS[S] - (p1 + S) * tabL[cL[u] - Lt]
+        return
+    if p1 + cL[-1] * p2 + p3 + cS[-1] >= 1e7:
+        # large arguments: the difference form keeps full precision
+        if forward:
+            for u in range(lo, hi + 1):
+                S = St - cS[u]
+                lbuf[u] = p0 + tabS[S] - lgamma_diff(p1 + (Lt - cL[u]) * p2, p3 + S)
+        else:
+            for u in range(lo, hi + 1):
+                S = cS[u] - St
+                lbuf[u] = p0 + tabS[S] - lgamma_diff(p1 + (cL[u] - Lt) * p2, p3 + S)
         return
     c0 = p1 + p3
     if forward:

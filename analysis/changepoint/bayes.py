@@ -161,7 +161,8 @@ def _setup(fam: int, r: float, a: float, b: float, lrho: float, mask: np.ndarray
     else:
         tabS = special.gammaln(beta + Sx) if Sx is not None else np.zeros(0)
         tabL = special.gammaln(alpha + r * np.arange(n + 1, dtype=float))
-        p = (math.lgamma(alpha + beta) - math.lgamma(alpha) - math.lgamma(beta), alpha, r, beta)
+        # lgamma(alpha + beta) - lgamma(alpha) - lgamma(beta), without cancellation for large alpha
+        p = (_k.lgamma_diff(alpha, beta) - math.lgamma(beta), alpha, r, beta)
     return _Setup(fam, r, a, b, alpha, beta, lrho, cS, cL, tabS, tabL, p)
 
 
@@ -263,9 +264,11 @@ def _log_prior_norm(n: int, m: int, K: int, lrho: float) -> float:
 
 
 def _data_constant(fam: int, y: np.ndarray, r: float) -> float:
+    """log of the partition-free factor: ``-sum log y!``, times ``Gamma(y + r) / Gamma(r)`` for NB."""
+    y = np.asarray(y, dtype=float)
     if fam == 0:
         return float(-special.gammaln(y + 1).sum())
-    return float((special.gammaln(y + r) - special.gammaln(r) - special.gammaln(y + 1)).sum())
+    return float((_k.lgamma_diff_array(np.full(y.size, float(r)), y) - special.gammaln(y + 1)).sum())
 
 
 def _pulse_terms(fam: int, y: np.ndarray, a: float, b: float, alpha: float, beta: float, r: float) -> float:
@@ -274,8 +277,9 @@ def _pulse_terms(fam: int, y: np.ndarray, a: float, b: float, alpha: float, beta
         return 0.0
     if fam == 0:
         lm = a * math.log(b) - special.gammaln(a) + special.gammaln(a + y) - (a + y) * math.log(b + 1.0)
-    else:
-        lm = special.betaln(alpha + r, beta + y) - special.betaln(alpha, beta)
+    else:  # log B(alpha + r, beta + y) - log B(alpha, beta), in the cancellation-free form
+        lm = (special.gammaln(beta + y) - special.gammaln(beta)
+              - _k.lgamma_diff_array(np.full(y.size, alpha + r), beta + y) + _k.lgamma_diff(alpha, beta))
     return float(np.sum(lm)) + _data_constant(fam, y, r)
 
 
