@@ -33,6 +33,9 @@ from numba import njit
 NEG = -np.inf
 #: Largest total count for which lgamma(a + S) is tabulated.
 TABLE_MAX = 5_000_000
+#: Below this argument ``lgamma(x + d) - lgamma(x)`` is taken as a plain difference (rounding
+#: error under ~3e-10); above it, in the cancellation-free form :func:`lgamma_diff`.
+DIRECT_MAX = 1e5
 #: A layer further than this (log scale) below the best layer at t is summed directly.
 _FAST_GAP = 600.0
 #: Terms further than this below a layer's largest term are skipped.
@@ -60,6 +63,24 @@ def lgamma_diff(x, d):
 
 
 @njit(cache=True)
+def _lgamma_diff_tab(tab, n1, L, x, d):
+    """:func:`lgamma_diff` ``(x, d)`` with ``x = alpha + L r``, using per-``L`` tables of ``x``.
+
+    ``tab`` holds ``lgamma(x)``, ``1/x``, ``x - 1/2`` and the Stirling tail of ``x`` in blocks of
+    ``n1``: no division by ``x`` and no ``lgamma`` call where the arguments are large.
+    """
+    z = x + d
+    if z < DIRECT_MAX:
+        return math.lgamma(z) - tab[L]
+    if x < 30.0:
+        return lgamma_diff(x, d)
+    iz = 1.0 / z
+    iz2 = iz * iz
+    sz = iz * (1.0 / 12.0 - iz2 * (1.0 / 360.0 - iz2 * (1.0 / 1260.0 - iz2 / 1680.0)))
+    return tab[2 * n1 + L] * math.log1p(d * tab[n1 + L]) + d * math.log(z) - d + (sz - tab[3 * n1 + L])
+
+
+@njit(cache=True)
 def lgamma_diff_array(x, d):
     """:func:`lgamma_diff` elementwise over arrays of equal shape."""
     out = np.empty(x.shape[0])
@@ -75,18 +96,15 @@ def lml(fam, S, L, tabS, tabL, p0, p1, p2, p3):
     ``fam`` 0 (Poisson): ``p0 = a log b - lgamma(a)``, ``p1 = a``, ``p3 = b``,
     ``tabS[S] = lgamma(a + S)``, ``tabL[L] = log(b + L)``. ``fam`` 1 (NB):
     ``p0 = lgamma(alpha + beta) - lgamma(alpha) - lgamma(beta)``, ``p1 = alpha``, ``p2 = r``,
-    ``p3 = beta``, ``tabS[S] = lgamma(beta + S)``, ``tabL[L] = lgamma(alpha + L r)``. An empty
+    ``p3 = beta``, ``tabS[S] = lgamma(beta + S)``, ``tabL`` four blocks over ``L = 0..n`` of
+    ``x = alpha + L r``: ``lgamma(x)``, ``1/x``, ``x - 1/2``, Stirling tail of ``x``. An empty
     ``tabS`` means "compute lgamma directly" (very large totals).
     """
     if fam == 0:
         g = tabS[S] if tabS.shape[0] > 0 else math.lgamma(p1 + S)
         return p0 + g - (p1 + S) * tabL[L]
     g = tabS[S] if tabS.shape[0] > 0 else math.lgamma(p3 + S)
-    x = p1 + L * p2
-    z = x + p3 + S
-    if z < 1e7:
-        return p0 + g + tabL[L] - math.lgamma(z)
-    return p0 + g - lgamma_diff(x, p3 + S)
+    return p0 + g - _lgamma_diff_tab(tabL, tabL.shape[0] // 4, L, p1 + L * p2, p3 + S)
 
 
 @njit(cache=True)
@@ -125,18 +143,18 @@ def _fill_lml(cS, cL, fam, tabS, tabL, p0, p1, p2, p3, t, lo, hi, lbuf, forward)
                 S = cS[u] - St
                 lbuf[u] = p0 + tabS[S] - (p1 + S) * tabL[cL[u] - Lt]
         return
-    if p1 + cL[-1] * p2 + p3 + cS[-1] >= 1e7:
-        # large arguments: the difference form keeps full precision
-        if forward:
-            for u in range(lo, hi + 1):
-                S = St - cS[u]
-                lbuf[u] = p0 + tabS[S] - lgamma_diff(p1 + (Lt - cL[u]) * p2, p3 + S)
-        else:
-            for u in range(lo, hi + 1):
-                S = cS[u] - St
-                lbuf[u] = p0 + tabS[S] - lgamma_diff(p1 + (cL[u] - Lt) * p2, p3 + S)
-        return
     c0 = p1 + p3
+    if p1 + cL[-1] * p2 + p3 + cS[-1] >= DIRECT_MAX:
+        # some arguments are large: there the difference form keeps full precision
+        for u in range(lo, hi + 1):
+            if forward:
+                S = St - cS[u]
+                L = Lt - cL[u]
+            else:
+                S = cS[u] - St
+                L = cL[u] - Lt
+            lbuf[u] = p0 + tabS[S] - _lgamma_diff_tab(tabL, cL.shape[0], L, p1 + L * p2, p3 + S)
+        return
     if forward:
         for u in range(lo, hi + 1):
             S = St - cS[u]

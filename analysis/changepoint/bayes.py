@@ -160,7 +160,11 @@ def _setup(fam: int, r: float, a: float, b: float, lrho: float, mask: np.ndarray
         p = (a * math.log(b) - math.lgamma(a), a, 0.0, b)
     else:
         tabS = special.gammaln(beta + Sx) if Sx is not None else np.zeros(0)
-        tabL = special.gammaln(alpha + r * np.arange(n + 1, dtype=float))
+        x = alpha + r * np.arange(n + 1, dtype=float)
+        ix = 1.0 / x
+        ix2 = ix * ix
+        tail = ix * (1.0 / 12.0 - ix2 * (1.0 / 360.0 - ix2 * (1.0 / 1260.0 - ix2 / 1680.0)))
+        tabL = np.concatenate([special.gammaln(x), ix, x - 0.5, tail])
         # lgamma(alpha + beta) - lgamma(alpha) - lgamma(beta), without cancellation for large alpha
         p = (_k.lgamma_diff(alpha, beta) - math.lgamma(beta), alpha, r, beta)
     return _Setup(fam, r, a, b, alpha, beta, lrho, cS, cL, tabS, tabL, p)
