@@ -40,8 +40,8 @@ def _limits(S, L, gamma, r):
     def cdf(th, k):
         return stats.nbinom.cdf(k, L * r, r / (r + th))
 
-    hi = optimize.brentq(lambda th: cdf(th, S) - gamma, 1e-12, 1e7, xtol=1e-14, rtol=1e-13)
-    lo = 0.0 if S == 0 else optimize.brentq(lambda th: (1 - cdf(th, S - 1)) - gamma, 1e-12, 1e7,
+    hi = optimize.brentq(lambda th: cdf(th, S) - gamma, 1e-12, 1e15, xtol=1e-14, rtol=1e-13)
+    lo = 0.0 if S == 0 else optimize.brentq(lambda th: (1 - cdf(th, S - 1)) - gamma, 1e-12, 1e15,
                                             xtol=1e-14, rtol=1e-13)
     return lo, hi
 
