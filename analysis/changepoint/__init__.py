@@ -8,7 +8,10 @@
   and dependence adjustments switched on by residual diagnostics. Break-date intervals
   on demand via :meth:`ChangePointResult.conf_int` (parametric bootstrap).
 * :func:`crops` — all optimal segmentations over a penalty range, with exact switch points.
-* :func:`bayesian_changepoints` — exact product-partition posterior.
+* :func:`bayesian_changepoints` — exact product-partition posterior (Poisson–Gamma or
+  beta–negative-binomial), with pulses as their own level.
+* :func:`multiscale_changepoints` — multiscale confidence set (SMUCE-type): a lower
+  confidence bound for the number of breaks, simultaneous break intervals, a band.
 
 Costs are classes (:mod:`analysis.changepoint.costs`), one per file; every search takes
 any of them. Breaks are reported as the **first period of the new regime**, with its
@@ -32,6 +35,8 @@ from .diagnostics import DiagnosticTest
 from .penalties import penalty_value
 from .pulses import find_pulses, pulse_penalty, unit_deviance
 from .results import BayesianChangePointResult, ChangePointResult, CropsPath
+from .smuce import multiscale_changepoints
+from .smuce_results import MultiscaleChangePointResult
 from .uncertainty import DEFAULT_N_BOOT, DEFAULT_SEED
 
 __all__ = [
@@ -39,6 +44,7 @@ __all__ = [
     "ChangePointResult",
     "Cost",
     "CropsPath",
+    "MultiscaleChangePointResult",
     "DEFAULT_N_BOOT",
     "DEFAULT_SEED",
     "DiagnosticTest",
@@ -55,6 +61,7 @@ __all__ = [
     "detect_changepoints",
     "find_pulses",
     "get_cost",
+    "multiscale_changepoints",
     "penalty_value",
     "pulse_penalty",
     "unit_deviance",

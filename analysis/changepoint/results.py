@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ..results import Result, jsonable, result_meta
+from .bayes_results import BayesianChangePointResult
 from .costs import FittedCost
 from .pulses import find_pulses
 from .uncertainty import DEFAULT_N_BOOT, DEFAULT_SEED, bootstrap_break_intervals
@@ -397,93 +398,3 @@ class CropsPath(Result):
         from ..plots.changepoint import plot_crops
 
         return plot_crops(self, ax=ax)
-
-
-@dataclass(frozen=True)
-class BayesianChangePointResult:
-    """Exact posterior of a Poisson product-partition model (no sampling).
-
-    Attributes
-    ----------
-    break_probability : Series
-        ``P(a new regime starts at t | y)`` per period (0 at the first period).
-    n_breaks_posterior : Series
-        Posterior probability of each number of breaks (index ``0..max_breaks``).
-    rate : DataFrame
-        Posterior mean rate per period and the equal-tailed credible band
-        (``mean``, ``lower``, ``upper``).
-    map_positions : tuple of int
-        Break positions of the single most probable partition.
-    log_evidence : float
-        Log marginal likelihood (up to the ``sum(log y!)`` constant).
-    prior : dict
-        Gamma shape and rate, break probability, max_breaks, min_size.
-    level : float
-        Credible level of the rate band.
-    values, index, meta
-    """
-
-    break_probability: pd.Series
-    n_breaks_posterior: pd.Series
-    rate: pd.DataFrame
-    map_positions: tuple[int, ...]
-    log_evidence: float
-    prior: dict[str, Any]
-    level: float
-    values: np.ndarray = field(repr=False)
-    index: pd.Index | None = field(repr=False)
-    meta: dict[str, Any] = field(repr=False)
-
-    @property
-    def map_breaks(self) -> tuple[Any, ...]:
-        """Periods of :attr:`map_positions`."""
-        return tuple(_lab(self.index, p) for p in self.map_positions)
-
-    @property
-    def mode_position(self) -> int:
-        """Position with the highest break probability."""
-        return int(np.argmax(self.break_probability.to_numpy()))
-
-    def to_frame(self) -> pd.DataFrame:
-        """Per period: value, break probability, posterior rate band."""
-        df = self.rate.copy()
-        df.insert(0, "value", self.values)
-        df.insert(1, "break_probability", self.break_probability.to_numpy())
-        return df
-
-    def to_dict(self) -> dict[str, Any]:
-        return _jsonable({"break_probability": self.break_probability.tolist(),
-                          "n_breaks_posterior": self.n_breaks_posterior.tolist(),
-                          "rate_mean": self.rate["mean"].tolist(), "rate_lower": self.rate["lower"].tolist(),
-                          "rate_upper": self.rate["upper"].tolist(), "map_positions": list(self.map_positions),
-                          "log_evidence": self.log_evidence, "prior": self.prior, "level": self.level,
-                          "meta": self.meta})
-
-    def _top(self, k: int = 5) -> pd.DataFrame:
-        bp = self.break_probability
-        top = bp.sort_values(ascending=False, kind="stable").head(k)
-        return pd.DataFrame({"period": [str(i) for i in top.index],
-                             "position": [int(np.flatnonzero(bp.index == i)[0]) for i in top.index],
-                             "break_probability": top.to_numpy()})
-
-    def summary(self) -> str:
-        nb = self.n_breaks_posterior
-        lines = [
-            "Bayesian change points (Poisson-Gamma product partition, exact)",
-            f"prior: Gamma(shape={self.prior['shape']:.4g}, rate={self.prior['rate']:.4g}); break probability "
-            f"{self.prior['break_prob']:.4g} per period; max_breaks {self.prior['max_breaks']}; "
-            f"min_size {self.prior['min_size']}",
-            "P(number of breaks): " + ", ".join(f"{k}: {v:.3f}" for k, v in nb.items() if v >= 0.001),
-            "most probable partition: " + (", ".join(str(b) for b in self.map_breaks) or "no break"),
-            "", "highest break probabilities:", self._top().to_string(index=False),
-        ]
-        return "\n".join(lines)
-
-    def _repr_html_(self) -> str:
-        return _frame_html("Bayesian change points", self.summary().split("\n")[1:4], self._top())
-
-    def plot(self, ax=None):
-        """Counts, posterior mean rate with band, and break probability (right axis)."""
-        from ..plots.changepoint import plot_bayesian_changepoints
-
-        return plot_bayesian_changepoints(self, ax=ax)

@@ -136,7 +136,7 @@ def detect_breaks(series_id: str, y: pd.Series, *, cost: str, method: str, penal
 
 
 def bayes_breaks(series_id: str, y: pd.Series, *, max_breaks: int | None) -> BayesFit:
-    """Exact posterior probability of a new regime starting in each period (Poisson–Gamma)."""
+    """Exact posterior probability of a new regime starting in each period (see ``bayesian_changepoints``)."""
     try:
         res = cp.bayesian_changepoints(y, max_breaks=max_breaks)
     except (AnalysisError, ValueError) as exc:

@@ -41,7 +41,7 @@ def test_coal_default_penalty_finds_the_same_single_break(coal):
 
 def test_coal_bayesian_single_break_posterior(coal, reference):
     ref = reference["coal_bayes_single_break"]
-    res = bayesian_changepoints(coal, max_breaks=1)
+    res = bayesian_changepoints(coal, family="poisson", pulses=None, min_size=1, max_breaks=1)
     assert res.mode_position == ref["mode_position"] == 41
     assert res.break_probability.index[res.mode_position] == pd.Period("1892", freq="Y")
     np.testing.assert_allclose(res.break_probability.to_numpy(), ref["break_probability"], atol=1e-10)

@@ -31,7 +31,9 @@ class BreaksSection:
             f"A break is the first month of the new regime. Its interval is a "
             f"{int(round(100 * (1 - self.cfg.alpha)))}% confidence set for the break date from a parametric "
             f"bootstrap ({cfg.conf_int_draws} draws). The lower panel is the exact Bayesian posterior "
-            f"probability (Poisson counts, conjugate Gamma priors, at most {cfg.bayes_max_breaks} breaks) "
+            f"probability (product partition with negative-binomial counts at a shared size estimated as "
+            f"the search estimates it, one-month pulses given their own level, at most "
+            f"{cfg.bayes_max_breaks} breaks) "
             f"that a new regime starts in each month. Breaks are searched on flows, never on the "
             f"cumulative stock; the incomplete last month is dropped."))
         for spec in self.cfg.series:
@@ -120,10 +122,10 @@ class BreaksSection:
             txt += (" Highest posterior break probabilities: "
                     + ", ".join(f"{p} ({fmt_num(v)})" for p, v in top.items()) + ".")
             if bayes.n_breaks_mode is not None:
-                txt += f" Most probable number of breaks: {bayes.n_breaks_mode}"
-                cap = self.cfg.changepoint.bayes_max_breaks
-                txt += (" (the configured maximum: more breaks are plausible under the Poisson model, which "
-                        "ignores overdispersion)." if cap is not None and bayes.n_breaks_mode >= cap else ".")
+                txt += f" Most probable number of breaks: {bayes.n_breaks_mode}."
+                note = getattr(bayes.result, "cap_note", "")
+                if note:
+                    txt += " " + note
         elif bayes is not None and bayes.message:
             txt += f" Bayesian posterior not computed: {bayes.message}."
         return txt

@@ -1,0 +1,300 @@
+"""Benchmark of the multiscale confidence set and of the speed of the Bayesian posterior.
+
+Sections
+--------
+``smuce``
+    At alpha = 0.1, monthly series of n = 120, 1,000 series per design (``--quick``: 100):
+    stationary Poisson (rate 5) and negative binomial (mean 5, size 5), and one break at
+    position 60 (level 5 then 10) in each family. The default call
+    ``multiscale_changepoints(y)`` (negative binomial with estimated size, pulses set aside by
+    the rule) and, for Poisson data, ``family="poisson"``. Reports P(K̂ > K) with its 95%
+    Wilson interval (the claim is P(K̂ > K) <= 0.1), P(K̂ = K), P(K̂ < K), coverage of the
+    true break by its simultaneous interval and of the true step function by the band, both
+    over the series with K̂ = K and over all series, and the mean interval width. A second
+    table: P(truth outside the set), i.e. P(M > q), of the exact-tail statistic at the true
+    parameters, against the Gaussian critical value, for rates 0.5 to 50.
+``bayes_speed``
+    ``bayesian_changepoints(y, max_breaks=6)`` (defaults otherwise) at n = 1,000 and 10,000
+    on stationary Poisson(5), stationary NB(mean 5, size 5) and NB with one doubling at n/2;
+    best of 3 runs (1 at n = 10,000), and the first call in a fresh process.
+``bayes_real``
+    The posterior on the foreign-agent inclusions (needs the data mirror,
+    ``ANALYSIS_MIRROR``), against the negative-binomial search.
+
+Usage (from the repository root)::
+
+    .venv/bin/python bench/bench_changepoint_smuce.py                 # all sections
+    .venv/bin/python bench/bench_changepoint_smuce.py --quick         # smoke run
+    .venv/bin/python bench/bench_changepoint_smuce.py --sections smuce
+
+Seeds: ``--seed`` (default 1) seeds a ``numpy.random.SeedSequence``; each design draws from its
+own spawned child, so a section gives the same numbers whatever else runs.
+"""
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from scipy import special
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from analysis.changepoint import bayesian_changepoints, multiscale_changepoints  # noqa: E402
+from analysis.changepoint.smuce import critical_value, scale_penalty  # noqa: E402
+
+SECTIONS = ("smuce", "bayes_speed", "bayes_real")
+
+
+def _fmt(v) -> str:
+    if v is None:
+        return "-"
+    if isinstance(v, float):
+        if v != v:
+            return "nan"
+        if abs(v) >= 100:
+            return f"{v:.0f}"
+        if abs(v) >= 1:
+            return f"{v:.2f}"
+        return f"{v:.3f}"
+    return str(v)
+
+
+def _table(rows: list[dict], cols: list[str]) -> str:
+    widths = {c: max(len(c), *(len(_fmt(r.get(c))) for r in rows)) for c in cols}
+    out = ["  ".join(c.rjust(widths[c]) for c in cols), "  ".join("-" * widths[c] for c in cols)]
+    for r in rows:
+        out.append("  ".join(_fmt(r.get(c)).rjust(widths[c]) for c in cols))
+    return "\n".join(out)
+
+
+def wilson(k: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:
+    """95% Wilson score interval of a proportion ``k / n``."""
+    if n == 0:
+        return (math.nan, math.nan)
+    p = k / n
+    den = 1 + z * z / n
+    c = (p + z * z / (2 * n)) / den
+    h = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / den
+    return (max(0.0, c - h), min(1.0, c + h))
+
+
+def _rate(k: int, n: int) -> str:
+    lo, hi = wilson(k, n)
+    return f"{k / n:.3f} [{lo:.3f}, {hi:.3f}]" if n else "-"
+
+
+def _draw(family: str, mean: np.ndarray, rng: np.random.Generator, size: float = 5.0) -> np.ndarray:
+    if family == "poisson":
+        return rng.poisson(mean).astype(float)
+    return rng.negative_binomial(size, size / (size + mean)).astype(float)
+
+
+# ---------------------------------------------------------------- smuce
+def _exact_tail_statistic(y: np.ndarray, theta: np.ndarray, size: float, pen: np.ndarray) -> float:
+    """M = max_I (Phi^-1(1 - p_I) - pen_L) with p_I the smaller exact tail of S_I at the true level."""
+    n = y.size
+    c = np.concatenate([[0.0], np.cumsum(y)])
+    ii, jj = np.triu_indices(n)
+    S = c[jj + 1] - c[ii]
+    L = (jj - ii + 1).astype(float)
+    mu = np.concatenate([[0.0], np.cumsum(theta)])
+    m = mu[jj + 1] - mu[ii]                     # true mean of S_I (theta constant on the designs' pieces)
+    if math.isinf(size):
+        lower = special.gammaincc(S + 1.0, m)                     # P(S_I <= s)
+        upper = np.where(S > 0, special.gammainc(np.maximum(S, 1e-300), m), 1.0)  # P(S_I >= s)
+    else:
+        th = m / L
+        p = size / (size + th)
+        lower = special.betainc(L * size, S + 1.0, p)
+        upper = np.where(S > 0, special.betainc(np.maximum(S, 1e-300), L * size, 1.0 - p), 1.0)
+    tail = np.minimum(lower, upper)
+    return float(np.max(-special.ndtri(np.clip(tail, 1e-300, 1.0)) - pen[(jj - ii + 1)]))
+
+
+def bench_smuce(args) -> None:
+    n, alpha, reps = 120, 0.1, args.reps
+    print(f"\n## smuce: multiscale confidence set, n = {n}, alpha = {alpha}, {reps} series per design")
+    print("Claim: P(K̂ > K) <= 0.1. Intervals and band: coverage of the truth (simultaneous).")
+    designs = [
+        ("Poisson, no break", "poisson", np.full(n, 5.0), ()),
+        ("NB size 5, no break", "negbin", np.full(n, 5.0), ()),
+        ("Poisson, break 5->10 at 60", "poisson", np.r_[np.full(60, 5.0), np.full(60, 10.0)], (60,)),
+        ("NB size 5, break 5->10 at 60", "negbin", np.r_[np.full(60, 5.0), np.full(60, 10.0)], (60,)),
+    ]
+    calls = [("default", {}), ("family=poisson", {"family": "poisson"})]
+    children = np.random.SeedSequence(args.seed).spawn(len(designs))
+    rows = []
+    for (label, fam, mean, truth), ss in zip(designs, children):
+        K = len(truth)
+        rng = np.random.default_rng(ss)
+        sims = [_draw(fam, mean, rng) for _ in range(reps)]
+        for call, kw in calls:
+            if call != "default" and fam != "poisson":
+                continue
+            over = exact = under = 0
+            ci_hit = ci_hit_k = band_hit = band_hit_k = 0
+            widths = []
+            t0 = time.perf_counter()
+            for y in sims:
+                res = multiscale_changepoints(y, alpha=alpha, **kw)
+                kh = res.n_breaks
+                over += kh > K
+                under += kh < K
+                if kh == K:
+                    exact += 1
+                    inside = bool(((res.band["lower"] <= mean) & (mean <= res.band["upper"])).all())
+                    band_hit_k += inside
+                    if K:
+                        iv = res.intervals.iloc[0]
+                        hit = iv["lower_position"] <= truth[0] <= iv["upper_position"]
+                        ci_hit_k += bool(hit)
+                        widths.append(iv["upper_position"] - iv["lower_position"] + 1)
+            elapsed = time.perf_counter() - t0
+            ci_hit, band_hit = ci_hit_k, band_hit_k
+            rows.append({
+                "design": label, "call": call, "P(K̂>K) [95% Wilson]": _rate(over, reps),
+                "P(K̂=K)": exact / reps, "P(K̂<K)": under / reps,
+                "interval | K̂=K": (ci_hit_k / exact if (K and exact) else None),
+                "interval, all": (ci_hit / reps if K else None),
+                "band | K̂=K": (band_hit_k / exact if exact else None), "band, all": band_hit / reps,
+                "mean width": (float(np.mean(widths)) if widths else None),
+                "ms/series": 1e3 * elapsed / reps,
+            })
+    print(_table(rows, ["design", "call", "P(K̂>K) [95% Wilson]", "P(K̂=K)", "P(K̂<K)", "interval | K̂=K",
+                        "interval, all", "band | K̂=K", "band, all", "mean width", "ms/series"]))
+    print("(interval, all / band, all: series with K̂ != K count as not covered)")
+    # how far the exact-tail count statistic is from the Gaussian calibration
+    q = critical_value(n, alpha)
+    pen = scale_penalty(n)
+    print(f"\nP(truth outside the set) = P(M > q) at the true level, q = {q:.4f} "
+          f"(Gaussian M_n, 0.9 quantile); Gaussian nominal 0.1")
+    cal = [("Poisson", 0.5, math.inf), ("Poisson", 5.0, math.inf), ("Poisson", 50.0, math.inf),
+           ("NB size 5", 5.0, 5.0), ("NB size 1", 5.0, 1.0)]
+    ss2 = np.random.SeedSequence([args.seed, 7]).spawn(len(cal))
+    rows = []
+    for (lab, lam, size), s2 in zip(cal, ss2):
+        rng = np.random.default_rng(s2)
+        theta = np.full(n, lam)
+        k = 0
+        stats_ = []
+        for _ in range(reps):
+            y = _draw("poisson" if math.isinf(size) else "negbin", theta, rng, size=size)
+            m = _exact_tail_statistic(y, theta, size, pen)
+            stats_.append(m)
+            k += m > q
+        rows.append({"counts": lab, "level": lam, "P(M > q) [95% Wilson]": _rate(k, reps),
+                     "0.9 quantile of M": float(np.quantile(stats_, 0.9))})
+    print(_table(rows, ["counts", "level", "P(M > q) [95% Wilson]", "0.9 quantile of M"]))
+
+
+# ---------------------------------------------------------------- bayes_speed
+_FIRST_CALL = """
+import time, numpy as np
+t0 = time.perf_counter()
+from analysis.changepoint import bayesian_changepoints
+t1 = time.perf_counter()
+y = np.random.default_rng(0).poisson(5, 1000).astype(float)
+bayesian_changepoints(y, max_breaks=6)
+t2 = time.perf_counter()
+print(f"{t1 - t0:.3f} {t2 - t1:.3f}")
+"""
+
+
+def bench_bayes_speed(args) -> None:
+    sizes = (1000, 3000) if args.quick else (1000, 10_000)
+    print(f"\n## bayes_speed: bayesian_changepoints(y, max_breaks=6), defaults otherwise (negbin, pulses='auto')")
+    print("Target: n = 1,000 under 1 s, n = 10,000 under 5 s. 'seconds' is wall time (best of the runs);")
+    print("'cpu seconds' is this process's CPU time, which other jobs on the machine do not inflate.")
+    children = np.random.SeedSequence([args.seed, 3]).spawn(len(sizes))
+    warm = np.random.default_rng(0).poisson(5, 50).astype(float)
+    bayesian_changepoints(warm, max_breaks=6)       # compile (or load the compiled kernels)
+    rows = []
+    for n, ss in zip(sizes, children):
+        rng = np.random.default_rng(ss)
+        half = n // 2
+        cases = {
+            "Poisson(5)": _draw("poisson", np.full(n, 5.0), rng),
+            "NB(5, size 5)": _draw("negbin", np.full(n, 5.0), rng),
+            "NB size 5, 5->10 at n/2": _draw("negbin", np.r_[np.full(half, 5.0), np.full(n - half, 10.0)], rng),
+        }
+        repeat = 3 if n <= 3000 else 1
+        for label, y in cases.items():
+            best = cpu = math.inf
+            res = None
+            for _ in range(repeat):
+                t0, c0 = time.perf_counter(), time.process_time()
+                res = bayesian_changepoints(y, max_breaks=6)
+                best = min(best, time.perf_counter() - t0)
+                cpu = min(cpu, time.process_time() - c0)
+            rows.append({"n": n, "series": label, "seconds": best, "cpu seconds": cpu, "family": res.family,
+                         "size": (None if math.isinf(res.size) else res.size), "MAP breaks": len(res.map_positions),
+                         "P(k = cap)": res.cap_mass, "band error bound": res.meta["band_error"],
+                         "pulses": len(res.pulses)})
+    print(_table(rows, ["n", "series", "seconds", "cpu seconds", "family", "size", "MAP breaks", "P(k = cap)",
+                        "band error bound", "pulses"]))
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    out = subprocess.run([sys.executable, "-c", _FIRST_CALL], capture_output=True, text=True, env=env, cwd=ROOT)
+    if out.returncode == 0:
+        imp, first = out.stdout.split()
+        print(f"fresh process: import {imp} s, first call at n = 1,000 {first} s (compiled kernels loaded "
+              "from the numba cache when present)")
+    else:  # pragma: no cover - only when the subprocess cannot start
+        print("fresh-process timing failed:", out.stderr.strip().splitlines()[-1:])
+
+
+# ---------------------------------------------------------------- bayes_real
+def bench_bayes_real(args) -> None:
+    print("\n## bayes_real: foreign-agent inclusions (monthly, complete months)")
+    try:
+        from analysis.changepoint import detect_changepoints
+        from analysis.processed import monthly_series
+
+        y = monthly_series("foreign_agents", "inclusions", drop_incomplete=True)
+    except Exception as exc:  # noqa: BLE001 - the data mirror may be absent
+        print(f"skipped: {exc}")
+        return
+    search = detect_changepoints(y, cost="negbin")
+    print("NB search breaks:", ", ".join(str(b) for b in search.breaks))
+    for label, kw in (("default (negbin, pulses='auto', cap 'auto')", {}),
+                      ("previous default (Poisson, no pulses, min_size 1, cap 6)",
+                       {"family": "poisson", "pulses": None, "min_size": 1, "max_breaks": 6})):
+        res = bayesian_changepoints(y, **kw)
+        top = res.break_probability.nlargest(5)
+        print(f"\n{label}:")
+        print("  MAP breaks:", ", ".join(str(b) for b in res.map_breaks) or "none",
+              "| pulses:", ", ".join(str(p) for p in res.pulses["period"]) or "none",
+              f"| P(k = cap {res.max_breaks}) = {res.cap_mass:.3g}")
+        print("  P(number of breaks):", ", ".join(f"{k}: {v:.3f}" for k, v in res.n_breaks_posterior.items() if v >= 0.001))
+        print("  highest break probabilities:", ", ".join(f"{p} {v:.3f}" for p, v in top.items()))
+        for p in ("2018-01", "2020-12", "2017-12"):
+            print(f"  P(break at {p}) = {res.break_probability.loc[p]:.4f}", end="")
+        print()
+        if res.cap_note:
+            print("  " + res.cap_note)
+    ms = multiscale_changepoints(y)
+    print("\nmultiscale set (alpha 0.1): at least", ms.n_breaks, "breaks; intervals:",
+          "; ".join(f"{r['period']} [{r['lower']}, {r['upper']}]" for _, r in ms.intervals.iterrows()))
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--quick", action="store_true", help="smoke run: 100 series per design, n up to 3,000")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--sections", default=",".join(SECTIONS), help=f"comma-separated, from {', '.join(SECTIONS)}")
+    args = ap.parse_args(argv)
+    args.reps = 100 if args.quick else 1000
+    for name in args.sections.split(","):
+        if name not in SECTIONS:
+            raise SystemExit(f"unknown section {name!r}; choose from {', '.join(SECTIONS)}")
+        {"smuce": bench_smuce, "bayes_speed": bench_bayes_speed, "bayes_real": bench_bayes_real}[name](args)
+
+
+if __name__ == "__main__":
+    main()
