@@ -147,7 +147,8 @@ def test_rest_bad_rows_and_order(tmp_path):
     ]
     res = load_undesirable_rest_json(_write(tmp_path, items), snapshot_date=dt.date(2020, 1, 1))
     _check(res)
-    assert res.frame["entry_id"].tolist() == [1, 5]
+    # an entry of another registry takes no number; rejected entries of this one keep theirs
+    assert res.frame["entry_id"].tolist() == [1, 4]
     assert res.frame["excluded_on"].iloc[1] == pd.Timestamp("2016-09-01")
     assert res.rejects["reason"].tolist() == [
         "not a DD.MM.YYYY date", "entry of another registry", "name is not text"]
