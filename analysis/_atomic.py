@@ -67,7 +67,8 @@ from pathlib import Path
 
 from .errors import AnalysisError
 
-__all__ = ["FAULT_HOOK", "checkpoint", "recover", "replacing", "write_bytes", "write_text"]
+__all__ = ["FAULT_HOOK", "OutputError", "check_target", "checkpoint", "recover", "replacing", "write_bytes",
+           "write_text"]
 
 #: Called as ``FAULT_HOOK(step_name)`` at every step of a replacement (tests only).
 FAULT_HOOK: Callable[[str], None] | None = None
@@ -181,6 +182,20 @@ def _signals_deferred() -> Iterator[None]:
             signal.signal(s, handler)
         for s in dict.fromkeys(received):
             os.kill(os.getpid(), s)  # delivered now, to the handler that was in place
+
+
+def check_target(target: str | Path, known: Collection[str] | None = None) -> None:
+    """Raise :class:`OutputError` now if :func:`replacing` would refuse ``target`` (checked again then).
+
+    Lets a long job (``build``) refuse a wrong ``--out`` before it does its work.
+    """
+    target = Path(target).absolute()
+    for parent in (target.parent, *target.parent.parents):
+        if parent.exists():
+            if not parent.is_dir():
+                raise OutputError(f"{target}: {parent} is not a folder")
+            break
+    _check_target(target, known)
 
 
 def _check_target(target: Path, known: Collection[str] | None) -> None:

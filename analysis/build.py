@@ -347,6 +347,7 @@ def build_processed(*, raw_dir: Path = RAW_DIR, mirror: Path | None = None, out_
         or histories that cannot be turned into series. Row-level problems are never
         errors: they are rejects, counted in ``rejects_summary.csv``.
     """
+    _atomic.check_target(out_dir, known=(*PUBLIC_FILES, "audit"))  # refuse a wrong --out before the work
     computed = compute_processed(raw_dir=raw_dir, mirror=mirror, manifest=manifest, progress=progress)
     files = write_processed(computed.contents, out_dir, audit_dir=audit_dir, progress=progress)
     return BuildOutputs(computed.loads, computed.foreign_agents, computed.undesirable, files)

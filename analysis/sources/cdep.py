@@ -528,7 +528,7 @@ def _check_period(path: str | Path, year: int, months: int | None, snapshot_date
 
 
 _CHAPTER_SHEET = re.compile(r"\(\s*Гл\.?\s*(\d+)\s*\)")
-_CHAPTER_TOTAL = re.compile(r"^(?:ВСЕГО|ИТОГО)\s+ПО\s+ГЛАВЕ\s+(\d+)")
+_CHAPTER_TOTAL = re.compile(r"^(?:ВСЕГО|ИТОГО)\s+ПО\s+(?:РАЗДЕЛУ\s+\S+\s+И\s+)?ГЛАВЕ\s+(\d+)")  # «… XII И ГЛАВЕ 34»
 _NATIONAL_TOTAL = re.compile(r"ВСЕГО (?:ЛИЦ )?ПО (?:РАЗДЕЛАМ|СОСТАВАМ)")
 
 
