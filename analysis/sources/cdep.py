@@ -52,8 +52,27 @@ frame (accepted) or in the rejects table:
   the sum of the same article's part rows (an article total; none occur in the
   2009–2024 forms, where a bare row next to part rows is another edition with
   its own persons);
-* rejected: rows whose code cannot be read but which carry counts, and rows whose
-  count is not a non-negative whole number.
+* rejected: rows whose code cannot be read but which carry counts, rows whose
+  count is not a non-negative whole number, and rows that contradict the totals
+  the form prints (see below).
+
+Sections and totals
+-------------------
+Nothing is dropped without a trace: every sheet named «Раздел …» must be a data
+sheet the loader can read, and every chapter whose total «Раздел 1» prints must
+have its sheet; otherwise the file is unusable. Each row is then held to the
+totals the form itself prints (``_check_plausibility``): no count above the
+national total of persons convicted (or above its chapter's printed total, on a
+chapter sheet), no repeat of an earlier row of the sheet, no more persons with an
+additional charge than additional offences; and on the 2017–2024 forms 10-а the
+rows of each chapter sheet must add up to the chapter total (``meta["total_checks"]``).
+The forms print no article row above its parts (a bare article row beside part rows
+is either their sum, skipped as a total, or another edition with persons of its own),
+so "a part is at most its article" is held as "a row is at most the totals that
+contain it". The part rows of a rejected row are listed in ``meta["rejected_parts"]`` so that an
+article sum short of them is never published (:mod:`analysis.convictions`). On the
+real forms the only row these checks reject is 10-а 2018, «Раздел 5 (Гл. 19)», Excel
+row 52 (art. 144.1: 5 additional-charge persons, 0 additional offences).
 
 On the 2017–2024 forms 10-а the accepted, combined and rejected rows of each
 chapter sheet add up exactly to the chapter total printed in «Раздел 1», so the
