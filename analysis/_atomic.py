@@ -199,7 +199,10 @@ def check_target(target: str | Path, known: Collection[str] | None = None) -> No
 
 
 def _check_target(target: Path, known: Collection[str] | None) -> None:
-    if target.is_symlink() or (target.exists() and not target.is_dir()):
+    if target.is_symlink():
+        raise OutputError(f"{target}: is a symbolic link; the swap would replace the link, not its folder "
+                          f"(pass the real folder, {target.resolve()})")
+    if target.exists() and not target.is_dir():
         raise OutputError(f"{target}: exists and is not a folder")
     if target.is_dir() and known is not None:
         foreign = sorted(p.name for p in target.iterdir() if p.name not in known)
