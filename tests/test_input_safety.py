@@ -14,7 +14,6 @@ import io
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -33,7 +32,7 @@ from analysis.sources.foreign_agents import (
     load_foreign_agents_xlsx,
 )
 from analysis.sources.published import load_published_convictions
-from analysis.sources.undesirable import load_undesirable_rest_json, load_undesirable_scrape_json
+from analysis.sources.undesirable import load_undesirable_rest_json
 
 pytestmark = pytest.mark.raw
 
