@@ -1,10 +1,15 @@
 """Raw files → validated frames → reconciled histories → the committed processed tables.
 
-``python -m analysis build`` runs :func:`build_processed`. Everything it writes to
-``data/processed/`` is aggregate (counts, summaries without names) and deterministic
-(sorted rows, fixed formatting, no timestamps), so rebuilding from the same raw files
-gives the same bytes. Tables that name entries (the full rejects and the
-reconciliation conflicts) go to ``data/processed/audit/``, which is not committed.
+``python -m analysis build`` runs :func:`build_processed`: :func:`compute_processed`
+loads and aggregates everything in memory, then :func:`write_processed` writes the files
+into a stage folder, validates them and swaps the folder in as a whole
+(:mod:`analysis._atomic`), so an interrupt leaves the complete old ``data/processed/``
+or the complete new one, never a mixture. Everything written there is aggregate
+(counts, summaries without names) and deterministic (sorted rows, fixed formatting, no
+timestamps), so rebuilding from the same raw files gives the same bytes;
+``build_info.json`` records the sha256 and row count of every other file, which the
+readers check. Tables that name entries (the full rejects and the reconciliation
+conflicts) go to ``data/processed/audit/``, which is not committed.
 
 Counting choices (all recorded in ``build_info.json``):
 
@@ -15,6 +20,9 @@ Counting choices (all recorded in ``build_info.json``):
   the Prosecutor-General decision basis is a separate series ending 27.08.2024 (the
   last entry with a known decision date), its last 50 days marked incomplete because
   listings lag decisions by up to 50 days. Exclusions are not observable: missing.
+* Convictions: form 10-а per article part; where it rejected a part row of an article,
+  form 10.3 for that article's main charge. Every disagreement between the two forms is
+  listed in ``build_info["form_cross_check"]``.
 """
 from __future__ import annotations
 
@@ -27,9 +35,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import __version__
-from .manifest import PROCESSED_DIR, RAW_DIR, RawFile, load_manifest, resolve_raw
-from .reconcile import Reconciled, first_listings_only, reconcile_foreign_agents, reconcile_undesirable
+from . import __version__, _atomic
+from .errors import AnalysisError, InputError
+from .manifest import MANIFEST_PATH, PROCESSED_DIR, RAW_DIR, RawFile, load_manifest, resolve_raw, sha256_bytes
+from .reconcile import (
+    Reconciled,
+    conflict_counts,
+    first_listings_only,
+    loader_conflicts,
+    reconcile_foreign_agents,
+    reconcile_undesirable,
+)
 from .schemas import MonthlySeriesSchema
 from .series import Coverage, fridays_per_month, registry_series
 from .sources import get_loader
@@ -47,6 +63,7 @@ FA_CHECKS = ("fa_inoagent_info_2024_12_27", "fa_fz255_2024_10_01", "fa_theotheo_
 UO_BASE = "uo_rest_2026_07"
 UO_DECISIONS = "uo_scrape_2024_09_05"
 PUBLISHED = "convictions_published"
+COURT_FORM_LOADERS = ("cdep_form10a", "cdep_form10_3")
 
 PUBLIC_FILES = (
     "monthly_series.csv", "monthly_series_alt.csv", "weekly_series.csv", "calendar.csv",
@@ -72,14 +89,19 @@ def _log(msg: str, progress: bool) -> None:
 
 def load_all(entries: list[RawFile], *, raw_dir: Path = RAW_DIR, mirror: Path | None = None,
              progress: bool = True) -> dict[str, LoadResult]:
-    """Run each manifest entry's loader on its verified raw file."""
+    """Run each manifest entry's loader on its verified raw file.
+
+    Every loader gets the entry's snapshot date (dates, export stamps and reporting
+    periods after it are refused) and, for the court forms, the reporting year the
+    title sheet must state.
+    """
     loads: dict[str, LoadResult] = {}
     for i, e in enumerate(entries, start=1):
         path = resolve_raw(e, raw_dir, mirror)
         loader = get_loader(e.loader)
-        kwargs = {"source_id": e.id}
-        if e.format != "xls" and e.loader != "published_convictions_csv":
-            kwargs["snapshot_date"] = date.fromisoformat(e.snapshot_date)
+        kwargs: dict = {"source_id": e.id, "snapshot_date": date.fromisoformat(e.snapshot_date)}
+        if e.loader in COURT_FORM_LOADERS:
+            kwargs["year"] = e.year
         res = loader(path, **kwargs)
         res.check_accounting()
         loads[e.id] = res
@@ -122,6 +144,10 @@ def make_series(fa: Reconciled, uo: Reconciled, fa_base: pd.DataFrame, fa_base_e
 
     alt = []
     dec = uo.events[uo.events["decision_on"].notna()]
+    if dec.empty:
+        raise AnalysisError("no undesirable-organisation entry could be given a Prosecutor-General decision "
+                            "date (entry numbers of the REST pull and the scrape do not match); see "
+                            "data/processed/audit/reconciliation.csv")
     dec_cov = Coverage(UO_START, dec["included_on"].max().date(), lag_days=DECISION_LAG_DAYS)
     uo_dec = registry_series(dec, dec_cov, date_column="decision_on", axis_start=AXIS_START,
                              axis_end=axis_end, exclusions_observed=False, dimensions=())
@@ -146,10 +172,8 @@ def make_series(fa: Reconciled, uo: Reconciled, fa_base: pd.DataFrame, fa_base_e
     return monthly, alt_df, weekly, calendar
 
 
-def _write_csv(df: pd.DataFrame, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    df.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
-    return path
+def _csv_bytes(df: pd.DataFrame) -> bytes:
+    return df.to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
 def _versions() -> dict[str, str]:
@@ -162,28 +186,47 @@ def _versions() -> dict[str, str]:
     return out
 
 
-def build_processed(*, raw_dir: Path = RAW_DIR, mirror: Path | None = None, out_dir: Path = PROCESSED_DIR,
-                    audit_dir: Path | None = None, progress: bool = True) -> BuildOutputs:
-    """Rebuild every processed table from the raw files.
+@dataclass(frozen=True)
+class Computed:
+    """Everything a build computes before writing: the loads, the histories and the file bytes.
+
+    ``contents`` maps a path relative to the output folder (``monthly_series.csv``,
+    ``audit/rejects.csv`` …) to the exact bytes to write.
+    """
+
+    loads: dict[str, LoadResult]
+    foreign_agents: Reconciled
+    undesirable: Reconciled
+    contents: dict[str, bytes]
+
+
+def compute_processed(*, raw_dir: Path = RAW_DIR, mirror: Path | None = None, manifest: Path = MANIFEST_PATH,
+                      progress: bool = True) -> Computed:
+    """Load, reconcile and aggregate every raw file; return the output files as bytes (nothing is written).
 
     Parameters
     ----------
-    raw_dir : Path
-        Folder with fetched raw files (``data/raw``).
-    mirror : Path, optional
-        Fallback folder laid out like the manifest paths (e.g. ``../shared/data``).
-    out_dir : Path
-        Where the committed tables go (``data/processed``).
-    audit_dir : Path, optional
-        Where the tables that name entries go (default ``out_dir / "audit"``).
+    raw_dir, mirror : Path
+        As for :func:`build_processed`.
+    manifest : Path
+        The raw-input manifest (default ``data/raw/manifest.toml``).
     progress : bool
         Print progress to stderr.
+
+    Raises
+    ------
+    InputError
+        When a raw file is missing, unverified or unusable.
+    AnalysisError
+        When the histories cannot be turned into series.
     """
     from .convictions import annual_convictions
 
-    audit_dir = audit_dir or (out_dir / "audit")
-    entries = load_manifest()
+    entries = load_manifest(manifest)
     by_id = {e.id: e for e in entries}
+    for key in (FA_BASE, FA_EXTENSION, *FA_CHECKS, UO_BASE, UO_DECISIONS, PUBLISHED):
+        if key not in by_id:
+            raise InputError(str(manifest), f"no entry with id {key!r}")
     loads = load_all(entries, raw_dir=raw_dir, mirror=mirror, progress=progress)
 
     _log("reconciling snapshots", progress)
@@ -200,35 +243,140 @@ def build_processed(*, raw_dir: Path = RAW_DIR, mirror: Path | None = None, out_
     _log("building series", progress)
     monthly, alt, weekly, calendar = make_series(fa, uo, loads[FA_BASE].frame, fa_base_end)
 
-    conv_frames = [loads[e.id] for e in entries if e.loader in ("cdep_form10a", "cdep_form10_3")]
-    annual = annual_convictions(conv_frames)
+    conv_entries = [e for e in entries if e.loader in COURT_FORM_LOADERS]
+    annual = annual_convictions([loads[e.id] for e in conv_entries])
+    cross = form_cross_check([loads[e.id] for e in conv_entries if e.loader == "cdep_form10a"],
+                             [loads[e.id] for e in conv_entries if e.loader == "cdep_form10_3"])
 
     rejects = pd.concat([r.rejects for r in loads.values()], ignore_index=True)
     rej_summary = (rejects.groupby(["source_id", "status", "reason"], sort=True).size().rename("n").reset_index()
                    if len(rejects) else pd.DataFrame(columns=["source_id", "status", "reason", "n"]))
-    rec_summary = pd.concat([fa.conflict_counts(), uo.conflict_counts()], ignore_index=True)
+    conflicts = pd.concat([fa.conflicts, uo.conflicts, *[loader_conflicts(r) for r in loads.values()]],
+                          ignore_index=True)
+    rec_summary = conflict_counts(conflicts)
     published = published_table(loads[PUBLISHED].frame)
 
-    files = [
-        _write_csv(monthly, out_dir / "monthly_series.csv"),
-        _write_csv(alt, out_dir / "monthly_series_alt.csv"),
-        _write_csv(weekly, out_dir / "weekly_series.csv"),
-        _write_csv(calendar, out_dir / "calendar.csv"),
-        _write_csv(annual, out_dir / "annual_convictions.csv"),
-        _write_csv(rej_summary, out_dir / "rejects_summary.csv"),
-        _write_csv(rec_summary, out_dir / "reconciliation_summary.csv"),
-        _write_csv(published, out_dir / "published_figures.csv"),
-    ]
+    tables = {
+        "monthly_series.csv": monthly,
+        "monthly_series_alt.csv": alt,
+        "weekly_series.csv": weekly,
+        "calendar.csv": calendar,
+        "annual_convictions.csv": annual,
+        "rejects_summary.csv": rej_summary,
+        "reconciliation_summary.csv": rec_summary,
+        "published_figures.csv": published,
+    }
+    contents = {name: _csv_bytes(df) for name, df in tables.items()}
     info = build_info(entries, loads, fa, uo)
-    info_path = out_dir / "build_info.json"
-    info_path.write_text(json.dumps(info, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    files.append(info_path)
-
+    info["form_cross_check"] = cross
+    info["outputs"] = {name: {"sha256": sha256_bytes(data), "bytes": len(data), "rows": int(len(tables[name]))}
+                       for name, data in contents.items()}
+    contents["build_info.json"] = (json.dumps(info, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode()
     # audit tables (name entries; not committed)
-    _write_csv(rejects.sort_values(["source_id", "source_row"], kind="stable"), audit_dir / "rejects.csv")
-    _write_csv(pd.concat([fa.conflicts, uo.conflicts], ignore_index=True), audit_dir / "reconciliation.csv")
-    _log(f"wrote {len(files)} files to {out_dir}", progress)
-    return BuildOutputs(loads, fa, uo, files)
+    contents["audit/rejects.csv"] = _csv_bytes(rejects.sort_values(["source_id", "source_row"], kind="stable"))
+    contents["audit/reconciliation.csv"] = _csv_bytes(conflicts)
+    return Computed(loads, fa, uo, contents)
+
+
+def write_processed(contents: dict[str, bytes], out_dir: Path = PROCESSED_DIR, *,
+                    audit_dir: Path | None = None, progress: bool = True) -> list[Path]:
+    """Write a build's files so that ``out_dir`` is replaced as a whole (see :mod:`analysis._atomic`).
+
+    Every file is written into a stage folder beside ``out_dir``, read back and
+    validated (:func:`analysis.processed.verify_processed`), and only then swapped in.
+    An interrupt at any moment leaves either the complete old folder or the complete new
+    one. With ``audit_dir`` outside ``out_dir``, the audit tables replace that folder the
+    same way, after ``out_dir``.
+
+    Returns
+    -------
+    list of Path
+        The public files (not the audit tables), at their final place.
+
+    Raises
+    ------
+    OutputError
+        When ``out_dir`` is not a folder, holds files a build did not write, or is being
+        replaced by another run.
+    """
+    from . import processed
+
+    out_dir = Path(out_dir)
+    audit_inside = audit_dir is None or Path(audit_dir).absolute() == (out_dir / "audit").absolute()
+    public = {k: v for k, v in contents.items() if not k.startswith("audit/")}
+    audit = {k: v for k, v in contents.items() if k.startswith("audit/")}
+    _log(f"writing {len(public)} processed tables", progress)
+    with _atomic.replacing(out_dir, known=(*PUBLIC_FILES, "audit")) as stage:
+        for name, data in (contents if audit_inside else public).items():
+            _atomic.write_bytes(stage / name, data)
+        processed.verify_processed(stage)
+    if not audit_inside:
+        with _atomic.replacing(Path(audit_dir), known=tuple(Path(k).name for k in audit)) as stage:
+            for name, data in audit.items():
+                _atomic.write_bytes(stage / Path(name).name, data)
+    _log(f"wrote {len(public)} files to {out_dir}", progress)
+    return [out_dir / name for name in public]
+
+
+def build_processed(*, raw_dir: Path = RAW_DIR, mirror: Path | None = None, out_dir: Path = PROCESSED_DIR,
+                    audit_dir: Path | None = None, manifest: Path = MANIFEST_PATH,
+                    progress: bool = True) -> BuildOutputs:
+    """Rebuild every processed table from the raw files.
+
+    Parameters
+    ----------
+    raw_dir : Path
+        Folder with fetched raw files (``data/raw``).
+    mirror : Path, optional
+        Fallback folder laid out like the manifest paths (e.g. ``../shared/data``).
+    out_dir : Path
+        Where the committed tables go (``data/processed``). It is replaced as a whole
+        (:func:`write_processed`).
+    audit_dir : Path, optional
+        Where the tables that name entries go (default ``out_dir / "audit"``).
+    manifest : Path
+        The raw-input manifest (default ``data/raw/manifest.toml``).
+    progress : bool
+        Print progress to stderr.
+
+    Raises
+    ------
+    AnalysisError
+        Any problem, as a one-line message: a missing, unverified or unusable input
+        (:class:`~analysis.errors.InputError`), an output folder that cannot be replaced,
+        or histories that cannot be turned into series. Row-level problems are never
+        errors: they are rejects, counted in ``rejects_summary.csv``.
+    """
+    _atomic.check_target(out_dir, known=(*PUBLIC_FILES, "audit"))  # refuse a wrong --out before the work
+    computed = compute_processed(raw_dir=raw_dir, mirror=mirror, manifest=manifest, progress=progress)
+    files = write_processed(computed.contents, out_dir, audit_dir=audit_dir, progress=progress)
+    return BuildOutputs(computed.loads, computed.foreign_agents, computed.undesirable, files)
+
+
+def form_cross_check(form10a: list[LoadResult], form10_3: list[LoadResult]) -> dict:
+    """Where forms 10-а and 10.3 print the same figure, compare them; list every disagreement.
+
+    Form 10.3's «ВСЕГО ОСУЖДЕНО» counts the same persons as column 1 of form 10-а (the
+    main charge), per article part and in the national total. The values are not
+    changed: 10-а is used for the series, and each difference is recorded here (and in
+    ``build_info.json``) for the reader to judge.
+    """
+    from .convictions import compare_forms
+
+    cmp = compare_forms(form10a, form10_3)
+    diff = cmp[cmp["difference"] != 0]
+    a = {r.meta["year"]: r.meta["grand_total_main"] for r in form10a}
+    b = {r.meta["year"]: r.meta["grand_total_main"] for r in form10_3}
+    national = [{"year": int(y), "form10a": int(a[y]), "form10_3": int(b[y]), "difference": int(a[y] - b[y])}
+                for y in sorted(set(a) & set(b)) if a[y] is not None and b[y] is not None and a[y] != b[y]]
+    return {
+        "compared_parts": int(len(cmp)),
+        "years": sorted(int(y) for y in set(cmp["year"])),
+        "disagreements": [{"year": int(r.year), "article": str(r.article), "part": str(r.part),
+                           "form10a": int(r.form10a), "form10_3": int(r.form10_3),
+                           "difference": int(r.difference)} for r in diff.itertuples(index=False)],
+        "national_total_disagreements": national,
+    }
 
 
 def published_table(frame: pd.DataFrame) -> pd.DataFrame:

@@ -1,71 +1,116 @@
 """Command line: ``python -m analysis fetch | build | validate | report | vintages | refresh``.
 
-Exit codes: 0 success; 1 usable input with rejected rows (``validate``); 2 unusable
-input or a failed step, reported in one line naming the file, never a traceback.
+Exit codes:
+
+* ``fetch``: 0 every file present and verified; 1 some file could not be obtained or
+  verified (each named in one line, then a summary); 2 the command itself is wrong
+  (unknown ``--only`` id, missing mirror folder, ``--raw-dir`` not a folder).
+* ``build``: 0 success; 2 any problem (an unusable input, an output folder that cannot
+  be replaced). Row-level problems are not errors: they are counted in
+  ``rejects_summary.csv``.
+* ``validate``: 0 every row accepted; 1 the file is usable but some rows were rejected;
+  2 the file cannot be used, or no row of it can.
+* ``report``: 0 success; 2 a failed step.
+
+Every problem is one line on stderr (``error: …``, ``warning: …``), never a traceback.
 """
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
+import warnings
 from pathlib import Path
 
 from .errors import AnalysisError
-from .fetch import fetch_all, mirror_from_env
+from .fetch import MIRROR_ENV, fetch_all, mirror_from_env
 from .manifest import PROCESSED_DIR, RAW_DIR
 
 
 def _fail(msg: str) -> int:
-    print(f"error: {msg}", file=sys.stderr)
+    print(f"error: {' '.join(str(msg).split())}", file=sys.stderr)
     return 2
+
+
+def _unexpected(what: str, exc: BaseException) -> int:
+    """One line for an exception the toolkit did not foresee (a bug to report, never a traceback)."""
+    return _fail(f"{what} failed unexpectedly ({type(exc).__name__}: {' '.join(str(exc).split())[:300]}); "
+                 "please report this")
 
 
 def cmd_fetch(args: argparse.Namespace) -> int:
     mirror = Path(args.mirror) if args.mirror else mirror_from_env()
     outcomes = fetch_all(raw_dir=Path(args.raw_dir), mirror=mirror, only=args.only or None,
                          progress=not args.quiet)
-    missing = [o for o in outcomes if o.status == "missing"]
-    n = {s: sum(o.status == s for o in outcomes) for s in ("present", "fetched", "copied", "missing")}
-    print(f"fetch: {n['present']} already present, {n['fetched']} downloaded, {n['copied']} copied from mirror, "
-          f"{n['missing']} not obtained", file=sys.stderr)
-    return 1 if missing else 0
+    n = {s: sum(o.status == s for o in outcomes) for s in ("present", "fetched", "copied", "missing", "failed")}
+    for o in outcomes:
+        if o.status in ("failed", "missing"):
+            print(f"error: {o.id}: {o.message}", file=sys.stderr)
+    print(f"fetch: {len(outcomes)} files: {n['present']} already present, {n['fetched']} downloaded, "
+          f"{n['copied']} copied from the mirror, {n['missing'] + n['failed']} not obtained", file=sys.stderr)
+    if any(o.problem in ("network", "deadline") for o in outcomes) and mirror is None:
+        print(f"hint: the network looks unreachable; copy the files from a local folder with --mirror DIR "
+              f"(or set {MIRROR_ENV}=DIR)", file=sys.stderr)
+    return 1 if n["missing"] or n["failed"] else 0
 
 
 def cmd_build(args: argparse.Namespace) -> int:
     from .build import build_processed
 
     mirror = Path(args.mirror) if args.mirror else mirror_from_env()
-    build_processed(raw_dir=Path(args.raw_dir), mirror=mirror, out_dir=Path(args.out),
-                    progress=not args.quiet)
+    try:
+        build_processed(raw_dir=Path(args.raw_dir), mirror=mirror, out_dir=Path(args.out),
+                        progress=not args.quiet)
+    except (AnalysisError, KeyboardInterrupt):
+        raise
+    except Exception as exc:  # noqa: BLE001 - one line, never a traceback
+        return _unexpected("build", exc)
     return 0
+
+
+def _as_of(text: str | None) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise AnalysisError(f"--as-of {text!r}: not a date in YYYY-MM-DD form") from None
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from .sources import LOADER_NAMES, get_loader
 
-    if args.source not in LOADER_NAMES:
-        msg = f"unknown source {args.source!r}; choose one of: {', '.join(LOADER_NAMES)}"
+    def refuse(msg: str) -> int:
         if args.json:
             print(json.dumps({"file": str(args.path), "source": args.source, "error": msg}, ensure_ascii=False))
         return _fail(msg)
-    loader = get_loader(args.source)
+
+    if args.source not in LOADER_NAMES:
+        return refuse(f"unknown source {args.source!r}; choose one of: {', '.join(LOADER_NAMES)}")
     try:
-        res = loader(Path(args.path))
+        as_of = _as_of(args.as_of)
     except AnalysisError as exc:
-        if args.json:
-            print(json.dumps({"file": str(args.path), "source": args.source, "error": str(exc)},
-                             ensure_ascii=False))
-        return _fail(str(exc))
-    except Exception as exc:  # a file we never saw: still one line, never a traceback
-        if args.json:
-            print(json.dumps({"file": str(args.path), "source": args.source,
-                              "error": f"cannot be read ({type(exc).__name__})"}, ensure_ascii=False))
-        return _fail(f"{args.path}: cannot be read ({type(exc).__name__}: {exc})")
+        return refuse(str(exc))
+    loader = get_loader(args.source)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            res = loader(Path(args.path), snapshot_date=as_of)
+        except AnalysisError as exc:
+            return refuse(str(exc))
+        except Exception as exc:  # noqa: BLE001 - a file we never saw: still one line, never a traceback
+            return refuse(f"{args.path}: cannot be read ({type(exc).__name__}: {' '.join(str(exc).split())[:200]})")
+    for w in caught:
+        print(f"warning: {' '.join(str(w.message).split())}", file=sys.stderr)
     rej = res.rejects
     n_rejected = int((rej["status"] == "rejected").sum()) if len(rej) else 0
+    if res.accepted == 0:
+        return refuse(f"{args.path}: no usable row ({res.rows_in} rows, all rejected or skipped)")
     payload = {
         "file": str(args.path), "source": args.source, "rows_in": res.rows_in,
         "accepted": res.accepted, "rejected": res.rejected,
+        "as_of": res.meta.get("snapshot_date") or (as_of.isoformat() if as_of else None),
         "rejects": [{"row": int(r.source_row), "column": r.column, "reason": r.reason, "status": r.status}
                     for r in rej.itertuples(index=False)],
     }
@@ -97,7 +142,8 @@ def make_parser() -> argparse.ArgumentParser:
 
     f = sub.add_parser("fetch", help="download raw inputs into data/raw (sha256-checked)",
                        description="Download every raw file in data/raw/manifest.toml, or copy it from a "
-                                   "mirror folder, verifying sha256; files already present are skipped.")
+                                   "mirror folder, verifying sha256 and size; files already present are skipped. "
+                                   "Every file is tried; exit 1 if any could not be obtained, 2 on misuse.")
     f.add_argument("--mirror", help="local folder laid out like the manifest paths (default: $ANALYSIS_MIRROR)")
     f.add_argument("--raw-dir", default=str(RAW_DIR), help="destination folder (default: data/raw)")
     f.add_argument("--only", nargs="*", metavar="ID", help="fetch only these manifest ids")
@@ -106,7 +152,8 @@ def make_parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser("build", help="rebuild data/processed from the raw files",
                        description="Load and validate every raw file, reconcile snapshots and write the "
-                                   "processed series (data/processed) and audit tables (data/processed/audit).")
+                                   "processed series (data/processed) and audit tables (data/processed/audit). "
+                                   "The output folder is replaced as a whole: an interrupt leaves the old one.")
     b.add_argument("--mirror", help="fallback folder for raw files (default: $ANALYSIS_MIRROR)")
     b.add_argument("--raw-dir", default=str(RAW_DIR), help="folder of fetched raw files (default: data/raw)")
     b.add_argument("--out", default=str(PROCESSED_DIR), help="output folder (default: data/processed)")
@@ -115,10 +162,14 @@ def make_parser() -> argparse.ArgumentParser:
 
     v = sub.add_parser("validate", help="validate one file with a named loader",
                        description="Validate one file. Exit 0: every row accepted; 1: usable with rejected rows; "
-                                   "2: unusable file.")
+                                   "2: unusable file or no usable row. Only regular files of at most 256 MiB "
+                                   "are read.")
     v.add_argument("path", help="the file to validate")
     v.add_argument("--source", required=True, help="loader name, e.g. foreign_agents_xlsx")
     v.add_argument("--json", action="store_true", help="print exactly one JSON object on stdout")
+    v.add_argument("--as-of", metavar="DATE",
+                   help="snapshot date (YYYY-MM-DD): dates, export stamps and reporting periods after it are "
+                        "refused (default: the date the file states, else today, with a warning)")
     v.set_defaults(func=cmd_validate)
 
     r = sub.add_parser("report", help="write the report from data/processed",

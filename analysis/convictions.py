@@ -120,8 +120,10 @@ def _as_sources(sources: Iterable[LoadResult | pd.DataFrame]) -> list[dict[str, 
             raise InputError(name, f"covers {months} months; annual series need 12-month reports")
         years = sorted(set(frame["year"].tolist()) | ({meta["year"]} if "year" in meta else set()))
         sums = frame.groupby(["year", "charge", "article"])["value"].sum()
+        rejected = {(int(meta.get("year", 0)), str(r["article"])) for r in meta.get("rejected_parts", [])}
         out.append({
             "frame": frame,
+            "rejected": rejected,
             "sums": {k: int(v) for k, v in sums.items()},
             "reports": {(int(y), c) for y, c, _ in sums.index},
             "combined": meta.get("combined_rows", []),
@@ -132,17 +134,30 @@ def _as_sources(sources: Iterable[LoadResult | pd.DataFrame]) -> list[dict[str, 
     return out
 
 
+def _candidates(sources: list[dict[str, Any]], year: int, charge: str) -> list[dict[str, Any]]:
+    """The sources that report ``charge`` for ``year``, preferred first (form 10-а before 10.3)."""
+    found = [src for src in sources if year in src["years"] and (year, charge) in src["reports"]]
+    return sorted(found, key=lambda src: src["priority"])
+
+
 def _pick(sources: list[dict[str, Any]], year: int, charge: str) -> dict[str, Any] | None:
     """The preferred source that reports ``charge`` for ``year`` (form 10-а before 10.3)."""
-    best = None
-    for src in sources:
-        if year not in src["years"]:
+    found = _candidates(sources, year, charge)
+    return found[0] if found else None
+
+
+def _value(sources: list[dict[str, Any]], year: int, charge: str, article: str) -> float:
+    """An article's value from the preferred source, or from the next one where that source rejected a row.
+
+    A rejected part row makes the preferred form's article sum unknown (it would be
+    short by that row); the next form that reports the same charge (form 10.3 for
+    the main charge) is then used, and the value is missing when none does.
+    """
+    for src in _candidates(sources, year, charge):
+        if (year, article) in src["rejected"]:
             continue
-        if (year, charge) not in src["reports"]:
-            continue
-        if best is None or src["priority"] < best["priority"]:
-            best = src
-    return best
+        return _article_value(src, year, charge, article)
+    return np.nan
 
 
 def _article_value(src: dict[str, Any], year: int, charge: str, article: str) -> float:
@@ -183,7 +198,10 @@ def annual_convictions(
         :func:`~analysis.sources.cdep.load_cdep_form10_3` (one per year), or
         frames that follow :class:`~analysis.schemas.ConvictionSchema`. For each
         year and charge the values come from form 10-а when given, else from
-        form 10.3, else from plain frames (first given wins).
+        form 10.3, else from plain frames (first given wins). Where the preferred
+        form rejected one of the article's part rows (``meta["rejected_parts"]``),
+        its sum would be short, so the next form is used (10.3 for the main
+        charge); with none left the value is missing.
     articles : sequence of str
         Articles to report (``'275'``, ``'207.3'``); default :data:`DEFAULT_ARTICLES`.
     years : sequence of int
@@ -221,8 +239,7 @@ def annual_convictions(
         for year in years:
             values = {}
             for charge in ("main", "additional"):
-                src = _pick(srcs, year, charge)
-                values[charge] = np.nan if src is None else _article_value(src, year, charge, article)
+                values[charge] = _value(srcs, year, charge, article)
             values["all"] = values["main"] + values["additional"]
             for charge in CHARGES:
                 records.append((article, charge, int(year), values[charge]))

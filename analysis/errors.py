@@ -58,3 +58,33 @@ class ModelError(AnalysisError, ValueError):
 
 class AnalysisWarning(UserWarning):
     """Warning that says how many rows or values were changed and why."""
+
+
+@dataclass
+class ProcessedDataError(AnalysisError):
+    """A processed file exists but cannot be trusted: empty, cut short, edited or off its schema.
+
+    Deliberately not an :class:`InputError`: code that treats a missing optional
+    processed file as "absent" (``except InputError``) must not treat a damaged one the
+    same way, or a damaged file would silently shorten a report.
+
+    Parameters
+    ----------
+    file : str
+        Path of the processed file.
+    message : str
+        What is wrong, in one sentence.
+    """
+
+    file: str
+    message: str
+
+    def __post_init__(self) -> None:
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.message}"
+
+
+class ProcessedFileMissing(InputError):
+    """A processed file is not there (the folder was never built, or the file is optional)."""

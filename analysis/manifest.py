@@ -36,6 +36,7 @@ class RawFile:
     mirror_only: bool = False
     role: str = "primary"
     note: str | None = None
+    year: int | None = None
 
     def local_path(self, raw_dir: Path = RAW_DIR) -> Path:
         """Where the file lives under ``raw_dir``."""

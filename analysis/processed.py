@@ -7,18 +7,48 @@ users load series from here without touching raw files. Every reader takes an ex
 
 Conventions kept from the files: a month outside a source's coverage is missing (NaN),
 never 0; ``complete`` is False for the month (or week) that contains the coverage end.
+
+Nothing is read on trust. Every reader
+
+* refuses a missing file with :class:`~analysis.errors.ProcessedFileMissing` (an
+  :class:`~analysis.errors.InputError`: the report treats some files as optional);
+* refuses an empty file, one whose sha256 differs from what ``build_info.json``
+  recorded when it was built (cut short, half written, edited), one off its schema
+  (:mod:`analysis.schemas`, ``*FileSchema``), and one whose structure is broken (a
+  series missing months, all ≠ main + additional) with
+  :class:`~analysis.errors.ProcessedDataError`, which is *not* an ``InputError``, so
+  that a damaged file can never pass for an absent one.
+
+A damaged file is therefore an error naming it, never a silently shorter report.
+
+Series lookups (:func:`monthly_series`, :func:`annual_convictions`,
+:func:`series_catalogue`) index the long table once by key and then cost the length of
+one series, whatever the size of the table.
 """
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 import os
+import weakref
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from pandera import errors as pa_errors
 
-from .errors import InputError
+from .errors import InputError, ProcessedDataError, ProcessedFileMissing
+from .schemas import (
+    CalendarFileSchema,
+    ConvictionsFileSchema,
+    PublishedFileSchema,
+    ReconciliationSummaryFileSchema,
+    RejectsSummaryFileSchema,
+    SeriesFileSchema,
+    WeeklyFileSchema,
+)
 
 #: Environment variable naming an alternative processed-data folder.
 ENV_VAR = "ANALYSIS_PROCESSED"
@@ -55,34 +85,158 @@ def processed_dir(data_dir: str | Path | None = None) -> Path:
 
 
 def _path(key: str, data_dir: str | Path | None) -> Path:
-    p = processed_dir(data_dir) / FILES[key]
+    folder = processed_dir(data_dir)
+    p = folder / FILES[key]
     if not p.is_file():
-        raise InputError(str(p), "processed file not found; run `python -m analysis build` first")
+        if not folder.exists() and (folder.parent / f".{folder.name}.old").exists():
+            raise ProcessedDataError(str(folder), "is missing because a build was stopped half way through its "
+                                                  "swap; run `python -m analysis build` (it restores the old "
+                                                  "folder or writes a new one)")
+        raise ProcessedFileMissing(str(p), "processed file not found; run `python -m analysis build` first")
     return p
 
 
-def _read_csv(key: str, data_dir: str | Path | None, dtype: dict[str, Any]) -> pd.DataFrame:
+def _file_bytes(key: str, data_dir: str | Path | None) -> tuple[Path, bytes]:
+    """The bytes of a processed file, refused when empty or not what ``build_info.json`` records."""
     p = _path(key, data_dir)
     try:
-        df = pd.read_csv(p, dtype=dtype, keep_default_na=False, na_values=[""])
-    except (ValueError, pd.errors.ParserError) as exc:
-        raise InputError(str(p), f"cannot be parsed as CSV ({exc})") from None
+        data = p.read_bytes()
+    except OSError as exc:
+        raise ProcessedDataError(str(p), f"cannot be read ({exc.strerror})") from None
+    if not data.strip():
+        raise ProcessedDataError(str(p), "is empty (an interrupted or failed build?); rebuild it with "
+                                         "`python -m analysis build`")
+    if key != "build_info":
+        _check_recorded(p, data)
+    return p, data
+
+
+def _recorded_outputs(info_path: Path) -> dict[str, Any]:
+    try:
+        info = json.loads(info_path.read_bytes().decode("utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        raise ProcessedDataError(str(info_path), "is not valid JSON, so the files it records cannot be "
+                                                 "checked; rebuild with `python -m analysis build`") from None
+    outputs = info.get("outputs", {}) if isinstance(info, dict) else None
+    if not isinstance(outputs, dict):
+        raise ProcessedDataError(str(info_path), "its 'outputs' record is not an object")
+    return outputs
+
+
+def _check_recorded(p: Path, data: bytes) -> None:
+    """Compare a file with the sha256 and size ``build_info.json`` recorded when it was built.
+
+    Folders without that record (written by hand, or by an older build) are read
+    unchecked; their content is still validated against the schemas.
+    """
+    info_path = p.parent / FILES["build_info"]
+    if not info_path.is_file():
+        return
+    rec = _recorded_outputs(info_path).get(p.name)
+    if not isinstance(rec, dict) or "sha256" not in rec:
+        return
+    got = hashlib.sha256(data).hexdigest()
+    if got != rec["sha256"]:
+        size = rec.get("bytes")
+        what = (f"{len(data):,} bytes where the build wrote {size:,}" if isinstance(size, int) and size != len(data)
+                else "same size, other content")
+        raise ProcessedDataError(str(p), f"is not the file the build wrote ({what}; sha256 {got[:12]}…, "
+                                         f"build_info.json records {str(rec['sha256'])[:12]}…): cut short or "
+                                         "edited; rebuild with `python -m analysis build`")
+
+
+def _read_csv(key: str, data_dir: str | Path | None, dtype: dict[str, Any]) -> pd.DataFrame:
+    p, data = _file_bytes(key, data_dir)
+    text_cols = {c: str for c in dtype}
+    try:
+        df = pd.read_csv(io.BytesIO(data), dtype=text_cols, keep_default_na=False, na_values=[""])
+    except (ValueError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise ProcessedDataError(str(p), f"cannot be parsed as CSV ({_one_line(exc)})") from None
     missing = [c for c in dtype if c not in df.columns]
     if missing:
-        raise InputError(str(p), f"required column(s) missing: {', '.join(missing)}")
+        raise ProcessedDataError(str(p), f"required column(s) missing: {', '.join(missing)}")
+    for col, kind in dtype.items():
+        if kind is str:
+            continue
+        raw = df[col]
+        try:
+            if kind == "bool":
+                bad = ~raw.isin(["True", "False"])
+                if bad.any():
+                    i = int(np.flatnonzero(bad.to_numpy())[0])
+                    raise ValueError(f"{raw.iloc[i]!r} is not True or False")
+                df[col] = raw == "True"
+            elif kind in ("Int64", "int64"):
+                num = pd.to_numeric(raw, errors="raise")
+                if kind == "int64" and num.isna().any():
+                    raise ValueError("a value is missing")
+                if (num.dropna() % 1 != 0).any():
+                    raise ValueError("a value is not a whole number")
+                df[col] = num.astype(kind)
+            elif kind is float:
+                df[col] = pd.to_numeric(raw, errors="raise").astype(float)
+        except (ValueError, TypeError, OverflowError) as exc:
+            raise ProcessedDataError(str(p), f"column {col!r}: {_one_line(exc)}") from None
     return df
 
 
-def _bool(col: pd.Series) -> pd.Series:
-    return col.astype(str).str.strip().str.lower().isin(["true", "1", "yes"])
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:200]
+
+
+def _validate(df: pd.DataFrame, schema: type, key: str, data_dir: str | Path | None) -> pd.DataFrame:
+    """Validate ``df`` against a pandera schema; the first failure becomes a one-line error naming the file."""
+    try:
+        return schema.validate(df, lazy=True)
+    except pa_errors.SchemaErrors as exc:
+        fc = exc.failure_cases
+        first = fc.iloc[0]
+        where = f"row {int(first['index']) + 2}" if pd.notna(first.get("index")) else "the table"
+        raise ProcessedDataError(str(processed_dir(data_dir) / FILES[key]),
+                                 f"{len(fc)} value(s) break its schema; first: column {first['column']!r}, "
+                                 f"check {first['check']!r}, {where}: {first['failure_case']!r}") from None
+
+
+def _structure_error(key: str, data_dir: str | Path | None, message: str) -> ProcessedDataError:
+    return ProcessedDataError(str(processed_dir(data_dir) / FILES[key]), message)
+
+
+def _check_grid(df: pd.DataFrame, groups: list[str], series_keys: list[str], period: str, key: str,
+                data_dir: str | Path | None, *, step_days: int | None = None) -> None:
+    """Every series of a group covers the same unbroken run of periods, once each.
+
+    ``build`` writes every series of a registry on one axis, so a missing row (a file
+    cut at a line break, a row deleted) breaks this.
+    """
+    keys = groups + series_keys + [period]
+    dup = df.duplicated(keys)
+    if dup.any():
+        row = int(np.flatnonzero(dup.to_numpy())[0]) + 2
+        raise _structure_error(key, data_dir, f"row {row} repeats a {period} of its series")
+    for gkey, g in df.groupby(groups, sort=True) if groups else [((), df)]:
+        axis = sorted(set(g[period]))
+        if step_days is None:
+            months = pd.PeriodIndex(axis, freq="M")
+            full = pd.period_range(months[0], months[-1], freq="M")
+            gaps = len(full) != len(months)
+        else:
+            days = pd.DatetimeIndex(axis).to_numpy().astype("datetime64[D]").astype(np.int64)
+            gaps = len(days) > 1 and bool((np.diff(days) != step_days).any())
+        if gaps:
+            raise _structure_error(key, data_dir, f"the {period}s of {gkey} are not an unbroken run")
+        sizes = g.groupby(series_keys, sort=False).size() if series_keys else pd.Series([len(g)])
+        short = sizes[sizes != len(axis)]
+        if len(short):
+            raise _structure_error(key, data_dir, f"series {short.index[0]} of {gkey} has {int(short.iloc[0])} of "
+                                                  f"the {len(axis)} {period}s of its registry (rows missing)")
 
 
 _SERIES_DTYPE = {"registry": str, "measure": str, "category": str, "month": str,
-                 "value": "Int64", "complete": str}
+                 "value": "Int64", "complete": "bool"}
 
 
 def read_monthly_series(data_dir: str | Path | None = None, *, alternative: bool = False) -> pd.DataFrame:
-    """The long monthly series table.
+    """The long monthly series table, validated.
 
     Parameters
     ----------
@@ -97,74 +251,219 @@ def read_monthly_series(data_dir: str | Path | None = None, *, alternative: bool
     DataFrame
         Columns ``[date_basis,] registry, measure, category, month, value, complete``;
         ``value`` is nullable Int64 (missing outside coverage), ``complete`` bool.
+
+    Raises
+    ------
+    ProcessedFileMissing
+        When the file is not there (an :class:`~analysis.errors.InputError`).
+    ProcessedDataError
+        When it is empty, not what ``build_info.json`` records, off its schema
+        (:class:`~analysis.schemas.SeriesFileSchema`), or not a complete grid (every
+        series of a registry on the same unbroken run of months).
     """
     dtype = dict(_SERIES_DTYPE)
+    key = "monthly_alt" if alternative else "monthly"
     if alternative:
         dtype = {"date_basis": str, **dtype}
-    df = _read_csv("monthly_alt" if alternative else "monthly", data_dir, dtype)
-    df["complete"] = _bool(df["complete"])
+    df = _validate(_read_csv(key, data_dir, dtype), SeriesFileSchema, key, data_dir)
+    groups = (["date_basis"] if alternative else []) + ["registry"]
+    _check_grid(df, groups, ["measure", "category"], "month", key, data_dir)
     return df
 
 
 def read_weekly_series(data_dir: str | Path | None = None) -> pd.DataFrame:
-    """The long weekly series table (``week`` = ISO week start date, as text)."""
+    """The long weekly series table (``week`` = ISO week start date, as text), validated like the monthly one."""
     df = _read_csv("weekly", data_dir, {"date_basis": str, "registry": str, "measure": str,
                                          "category": str, "week": str, "value": "Int64",
-                                         "complete": str})
-    df["complete"] = _bool(df["complete"])
+                                         "complete": "bool"})
+    df = _validate(df, WeeklyFileSchema, "weekly", data_dir)
+    _check_grid(df, ["date_basis", "registry"], ["measure", "category"], "week", "weekly", data_dir, step_days=7)
     return df
 
 
 def read_calendar(data_dir: str | Path | None = None) -> pd.DataFrame:
-    """Monthly calendar (``days``, ``fridays``) indexed by a monthly PeriodIndex."""
+    """Monthly calendar (``days``, ``fridays``) indexed by a monthly PeriodIndex.
+
+    Every month must be there once, in an unbroken run, with the days and Fridays the
+    calendar gives it.
+    """
     df = _read_csv("calendar", data_dir, {"month": str, "days": "int64", "fridays": "int64"})
-    df.index = pd.PeriodIndex(df.pop("month"), freq="M", name="month")
+    df = _validate(df, CalendarFileSchema, "calendar", data_dir)
+    _check_grid(df, [], [], "month", "calendar", data_dir)
+    idx = pd.PeriodIndex(df.pop("month"), freq="M", name="month")
+    df.index = idx
+    want_days = np.asarray(idx.days_in_month)
+    if (df["days"].to_numpy() != want_days).any():
+        i = int(np.flatnonzero(df["days"].to_numpy() != want_days)[0])
+        raise _structure_error("calendar", data_dir, f"{idx[i]} has {want_days[i]} days, not {df['days'].iloc[i]}")
     return df.sort_index()
 
 
 def read_annual_convictions(data_dir: str | Path | None = None) -> pd.DataFrame:
-    """Annual convictions per article (``article, charge, year, value``; value nullable Int64)."""
-    return _read_csv("convictions", data_dir, {"article": str, "charge": str, "year": "int64",
-                                                "value": "Int64"})
+    """Annual convictions per article (``article, charge, year, value``; value nullable Int64), validated.
+
+    Every article and charge must cover the same years, and where main, additional and
+    all are given, all = main + additional.
+    """
+    df = _read_csv("convictions", data_dir, {"article": str, "charge": str, "year": "int64",
+                                              "value": "Int64"})
+    df = _validate(df, ConvictionsFileSchema, "convictions", data_dir)
+    years = set(df["year"])
+    per = df.groupby(["article", "charge"], sort=True)["year"].nunique()
+    short = per[per != len(years)]
+    if len(short):
+        raise _structure_error("convictions", data_dir, f"article {short.index[0][0]}, charge {short.index[0][1]} "
+                                                        f"covers {int(short.iloc[0])} of the {len(years)} years "
+                                                        "(rows missing)")
+    wide = df.pivot_table(index=["article", "year"], columns="charge", values="value", aggfunc="first",
+                          dropna=False)
+    if {"main", "additional", "all"} <= set(wide.columns):
+        w = wide.dropna(subset=["main", "additional", "all"])
+        bad = w[w["main"] + w["additional"] != w["all"]]
+        if len(bad):
+            (art, yr), r = bad.index[0], bad.iloc[0]
+            raise _structure_error("convictions", data_dir, f"article {art}, {yr}: all ({r['all']}) is not main "
+                                                            f"({r['main']}) + additional ({r['additional']})")
+    return df
 
 
 def read_published_figures(data_dir: str | Path | None = None) -> pd.DataFrame:
-    """Published aggregate figures (no names) with their source and address."""
-    return _read_csv("published", data_dir, {"article": str, "code": str, "period_start": str,
-                                              "period_end": str, "measure": str, "value": float,
-                                              "source_name": str, "source_url": str})
+    """Published aggregate figures (no names) with their source and address, validated."""
+    df = _read_csv("published", data_dir, {"article": str, "code": str, "period_start": str,
+                                            "period_end": str, "measure": str, "value": float,
+                                            "source_name": str, "source_url": str})
+    return _validate(df, PublishedFileSchema, "published", data_dir)
 
 
 def read_rejects_summary(data_dir: str | Path | None = None) -> pd.DataFrame:
-    """Counts of rejected or skipped input rows by source, status and reason."""
-    return _read_csv("rejects", data_dir, {"source_id": str, "status": str, "reason": str, "n": "int64"})
+    """Counts of rejected or skipped input rows by source, status and reason, validated."""
+    df = _read_csv("rejects", data_dir, {"source_id": str, "status": str, "reason": str, "n": "int64"})
+    return _validate(df, RejectsSummaryFileSchema, "rejects", data_dir)
 
 
 def read_reconciliation_summary(data_dir: str | Path | None = None) -> pd.DataFrame:
-    """Counts of reconciliation conflicts by registry and kind."""
-    return _read_csv("reconciliation", data_dir, {"registry": str, "kind": str, "n": "int64"})
+    """Counts of reconciliation conflicts by registry and kind, validated."""
+    df = _read_csv("reconciliation", data_dir, {"registry": str, "kind": str, "n": "int64"})
+    return _validate(df, ReconciliationSummaryFileSchema, "reconciliation", data_dir)
 
 
 def read_build_info(data_dir: str | Path | None = None) -> dict[str, Any]:
-    """Sources (file, sha256, snapshot date, coverage, row counts), options and versions of the build."""
-    p = _path("build_info", data_dir)
+    """Sources (file, sha256, snapshot date, coverage, row counts), options, versions and output hashes."""
+    p, data = _file_bytes("build_info", data_dir)
     try:
-        info = json.loads(p.read_text(encoding="utf-8"))
+        info = json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ProcessedDataError(str(p), "is not UTF-8 text") from None
     except json.JSONDecodeError as exc:
-        raise InputError(str(p), f"not valid JSON ({exc.msg} at line {exc.lineno})") from None
+        raise ProcessedDataError(str(p), f"not valid JSON ({exc.msg} at line {exc.lineno})") from None
     if not isinstance(info, dict):
-        raise InputError(str(p), "expected a JSON object")
+        raise ProcessedDataError(str(p), "expected a JSON object")
+    for k in ("sources", "options", "versions", "outputs"):
+        if k in info and not isinstance(info[k], (list if k == "sources" else dict)):
+            raise ProcessedDataError(str(p), f"{k!r} has the wrong type")
     info.setdefault("sources", [])
     info.setdefault("options", {})
     info.setdefault("versions", {})
     return info
 
 
-def _select(df: pd.DataFrame, **where: str) -> pd.DataFrame:
-    mask = np.ones(len(df), dtype=bool)
-    for col, val in where.items():
-        mask &= (df[col] == val).to_numpy()
-    return df.loc[mask]
+#: Readers of every file :func:`verify_processed` checks, by key of :data:`FILES`.
+_READERS = {
+    "monthly": lambda d: read_monthly_series(d),
+    "monthly_alt": lambda d: read_monthly_series(d, alternative=True),
+    "weekly": lambda d: read_weekly_series(d),
+    "calendar": lambda d: read_calendar(d),
+    "convictions": lambda d: read_annual_convictions(d),
+    "rejects": lambda d: read_rejects_summary(d),
+    "reconciliation": lambda d: read_reconciliation_summary(d),
+    "build_info": lambda d: read_build_info(d),
+    "published": lambda d: read_published_figures(d),
+}
+
+
+def verify_processed(data_dir: str | Path | None = None) -> None:
+    """Read and validate every file of a processed folder; raise on the first problem.
+
+    ``build`` calls it on its stage folder before swapping it in. Every file must be
+    present, match the sha256 ``build_info.json`` records for it, and pass its reader's
+    checks.
+
+    Raises
+    ------
+    ProcessedFileMissing, ProcessedDataError
+    """
+    for key in FILES:
+        _READERS[key](data_dir)
+
+
+# ---------------------------------------------------------------------------
+# One series out of a long table: the table is indexed once, a lookup is O(1)
+# ---------------------------------------------------------------------------
+
+
+class _SeriesIndex:
+    """Row positions of every series of a long table, each in period order, plus the value arrays.
+
+    Built once per table and key set (one pass and one sort); a lookup is then a
+    dictionary access plus the series' own length, whatever the size of the table.
+    """
+
+    def __init__(self, frame: pd.DataFrame, keys: tuple[str, ...], period: str) -> None:
+        self.length = len(frame)
+        order = np.lexsort([frame[period].to_numpy()] + [frame[k].to_numpy() for k in reversed(keys)])
+        ordered = frame.iloc[order]
+        groups = ordered.groupby(list(keys), sort=False).indices
+        self.positions = {(k if isinstance(k, tuple) else (k,)): order[v] for k, v in groups.items()}
+        self.periods = frame[period].astype(str).to_numpy()
+        self.freq = "M" if period == "month" else "Y"
+        codes, uniques = pd.factorize(self.periods)
+        self.ordinals = np.asarray(pd.PeriodIndex(uniques, freq=self.freq).asi8)[codes]
+        self.values = frame["value"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+        self.complete = frame["complete"].to_numpy(dtype=bool) if "complete" in frame else None
+
+
+#: id(frame) → (weak reference to the frame, {(keys, period): _SeriesIndex}); an entry
+#: goes when its frame is garbage-collected (frames are not hashable, so no WeakKeyDictionary).
+_INDEXES: dict[int, tuple[weakref.ref, dict]] = {}
+
+
+def _indexes_of(frame: pd.DataFrame) -> dict:
+    key = id(frame)
+    entry = _INDEXES.get(key)
+    if entry is not None and entry[0]() is frame:
+        return entry[1]
+
+    def forget(ref: weakref.ref, key: int = key) -> None:
+        if _INDEXES.get(key, (None,))[0] is ref:
+            del _INDEXES[key]
+
+    per_frame: dict = {}
+    _INDEXES[key] = (weakref.ref(frame, forget), per_frame)
+    return per_frame
+
+
+def _series_index(frame: pd.DataFrame, keys: tuple[str, ...], period: str) -> _SeriesIndex:
+    """The index of ``frame`` by ``keys`` (cached for the frame's lifetime; rebuilt if the frame grew or shrank)."""
+    per_frame = _indexes_of(frame)
+    index = per_frame.get((keys, period))
+    if index is None or index.length != len(frame):
+        index = _SeriesIndex(frame, keys, period)
+        per_frame[(keys, period)] = index
+    return index
+
+
+def _rows_of(frame: pd.DataFrame, where: dict[str, str], period: str) -> tuple[_SeriesIndex, np.ndarray | None]:
+    keys = tuple(where)
+    index = _series_index(frame, keys, period)
+    pos = index.positions.get(tuple(where[k] for k in keys))
+    if pos is not None and len(pos):
+        # a frame changed in place since it was indexed: index it again
+        first = int(pos[0])
+        if any(frame[k].iat[first] != v for k, v in where.items()):
+            _indexes_of(frame).pop((keys, period), None)
+            index = _series_index(frame, keys, period)
+            pos = index.positions.get(tuple(where[k] for k in keys))
+    return index, pos
 
 
 def monthly_series(registry: str, measure: str = "inclusions", category: str = "all", *,
@@ -191,7 +490,9 @@ def monthly_series(registry: str, measure: str = "inclusions", category: str = "
         Processed-data folder.
     frame : DataFrame, optional
         An already read long table (as from :func:`read_monthly_series`), to avoid
-        re-reading the file.
+        re-reading the file. It is indexed by series once (the index lives as long as
+        the frame), so each further call costs the length of the series, not of the
+        table; treat the frame as read-only.
 
     Returns
     -------
@@ -209,15 +510,13 @@ def monthly_series(registry: str, measure: str = "inclusions", category: str = "
     where = {"registry": registry, "measure": measure, "category": category}
     if date_basis is not None:
         where["date_basis"] = date_basis
-    sel = _select(frame, **where)
-    if sel.empty:
+    index, pos = _rows_of(frame, where, "month")
+    if pos is None or not len(pos):
         raise InputError(FILES["monthly_alt" if date_basis else "monthly"],
                          f"no series for {where}")
-    sel = sel.sort_values("month", kind="stable")
-    idx = pd.PeriodIndex(sel["month"].to_numpy(), freq="M", name="month")
-    y = pd.Series(sel["value"].astype("Float64").to_numpy(dtype=float, na_value=np.nan),
-                  index=idx, name=f"{registry}/{measure}/{category}")
-    complete = pd.Series(sel["complete"].to_numpy(dtype=bool), index=idx)
+    idx = pd.PeriodIndex.from_ordinals(index.ordinals[pos], freq="M", name="month")
+    y = pd.Series(index.values[pos], index=idx, name=f"{registry}/{measure}/{category}")
+    complete = pd.Series(index.complete[pos], index=idx)
     if drop_incomplete:
         y = y[complete.to_numpy()]
         complete = complete[complete.to_numpy()]
@@ -246,12 +545,11 @@ def annual_convictions(article: str, charge: str = "main", *, data_dir: str | Pa
     """
     if frame is None:
         frame = read_annual_convictions(data_dir)
-    sel = _select(frame, article=str(article), charge=charge).sort_values("year", kind="stable")
-    if sel.empty:
+    index, pos = _rows_of(frame, {"article": str(article), "charge": charge}, "year")
+    if pos is None or not len(pos):
         raise InputError(FILES["convictions"], f"no series for article {article!r}, charge {charge!r}")
-    idx = pd.PeriodIndex(sel["year"].astype(str).to_numpy(), freq="Y", name="year")
-    y = pd.Series(sel["value"].astype("Float64").to_numpy(dtype=float, na_value=np.nan),
-                  index=idx, name=f"art. {article} ({charge})")
+    idx = pd.PeriodIndex.from_ordinals(index.ordinals[pos], freq="Y", name="year")
+    y = pd.Series(index.values[pos], index=idx, name=f"art. {article} ({charge})")
     if trim:
         ok = np.flatnonzero(~np.isnan(y.to_numpy()))
         if len(ok):
@@ -268,17 +566,18 @@ def series_catalogue(data_dir: str | Path | None = None, *, frame: pd.DataFrame 
     if frame is None:
         frame = read_monthly_series(data_dir)
     rows = []
-    keys = frame[["registry", "measure", "category"]].drop_duplicates()
-    keys = keys.sort_values(["registry", "measure", "category"], kind="stable")
-    for reg, meas, cat in keys.itertuples(index=False):
-        sel = _select(frame, registry=reg, measure=meas, category=cat)
-        have = sel[sel["value"].notna()].sort_values("month", kind="stable")
-        if have.empty:
+    index = _series_index(frame, ("registry", "measure", "category"), "month")
+    for reg, meas, cat in sorted(index.positions):
+        pos = index.positions[(reg, meas, cat)]
+        vals = index.values[pos]
+        have = pos[~np.isnan(vals)]
+        if not len(have):
             first = last = None
             total = None
         else:
-            first, last = have["month"].iloc[0], have["month"].iloc[-1]
-            total = int(have["value"].iloc[-1]) if meas == "active" else int(have["value"].sum())
+            first, last = str(index.periods[have[0]]), str(index.periods[have[-1]])
+            v = index.values[have]
+            total = int(v[-1]) if meas == "active" else int(v.sum())
         rows.append({"registry": reg, "measure": meas, "category": cat, "first": first,
                      "last": last, "months": int(len(have)), "total": total})
     out = pd.DataFrame(rows, columns=["registry", "measure", "category", "first", "last",

@@ -58,13 +58,37 @@ class Reconciled:
 
     def conflict_counts(self) -> pd.DataFrame:
         """Counts of conflicts by kind and resolution (no names)."""
-        cols = ["registry", "source", "kind", "resolution", "n"]
-        if self.conflicts.empty:
-            return pd.DataFrame(columns=cols)
-        df = self.conflicts.assign(source=self.conflicts["source_b"].fillna(self.conflicts["source_a"]))
-        g = (df.groupby(["registry", "source", "kind", "resolution"], sort=True)
-             .size().rename("n").reset_index())
-        return g[cols]
+        return conflict_counts(self.conflicts)
+
+
+def conflict_counts(conflicts: pd.DataFrame) -> pd.DataFrame:
+    """Counts of a conflicts table (:data:`CONFLICT_COLUMNS`) by registry, source, kind and resolution."""
+    cols = ["registry", "source", "kind", "resolution", "n"]
+    if conflicts.empty:
+        return pd.DataFrame(columns=cols)
+    df = conflicts.assign(source=conflicts["source_b"].fillna(conflicts["source_a"]))
+    g = (df.groupby(["registry", "source", "kind", "resolution"], sort=True)
+         .size().rename("n").reset_index())
+    return g[cols]
+
+
+def loader_conflicts(result) -> pd.DataFrame:
+    """Conflicts a loader found inside one file: one listing event under two registry numbers.
+
+    The loader keeps one row (see :class:`analysis.sources._text.EventBuilder`) and
+    rejects the other; the pair is recorded here so that the reconciliation table
+    shows it beside the conflicts between files.
+    """
+    pairs = result.meta.get("same_event_two_numbers", [])
+    registry = str(result.frame["registry"].iat[0]) if "registry" in result.frame and len(result.frame) else "?"
+    c = _Conflicts(registry)
+    for pair in pairs:
+        a = {"source_id": result.source_id, "source_row": pair["kept_row"]}
+        b = {"source_id": result.source_id, "source_row": pair["dropped_row"]}
+        c.add("same_name_and_date_under_two_numbers", entry_id=pair["kept_entry_id"], a=a, b=b,
+              value_a=pair["kept_entry_id"], value_b=pair["dropped_entry_id"],
+              resolution="kept the number that fits the registry order; the other row is rejected")
+    return c.frame()
 
 
 class _Conflicts:
@@ -267,6 +291,10 @@ def reconcile_undesirable(base: pd.DataFrame, *, base_snapshot: pd.Timestamp,
         Its snapshot date (coverage end).
     decisions : DataFrame, optional
         Event frame of the legacy scrape with ``decision_on``; matched by entry number.
+        A decision date is attached only when both files give the entry the same
+        listing date; base entries within the scrape's numbers that get none are listed
+        as ``decision_date_missing`` conflicts (they are absent from the decision-date
+        series).
     registry_start : Timestamp
         First day of the list (law 129-FZ in force 03.06.2015).
     """
@@ -288,11 +316,20 @@ def reconcile_undesirable(base: pd.DataFrame, *, base_snapshot: pd.Timestamp,
                 c.add(kind, entry_id=eid, a=b, b=r, value_a=b["name"], value_b=r["name"],
                       resolution="matched by entry number; kept base name")
             if b["included_on"] != r["included_on"]:
+                # the same number with another listing date is not the same entry (the two
+                # files are out of step): its decision date would belong to another listing
                 c.add("inclusion_date_differs", entry_id=eid, a=b, b=r, value_a=_d(b["included_on"]),
-                      value_b=_d(r["included_on"]), resolution="kept base date")
+                      value_b=_d(r["included_on"]), resolution="kept base date; decision date not attached")
+                continue
             if not pd.isna(r["decision_on"]):
                 ev.iat[i, ev.columns.get_loc("decision_on")] = r["decision_on"]
                 n_dec += 1
+        last = max((int(k) for k in decisions["entry_id"] if not pd.isna(k)), default=0)
+        for i in range(len(ev)):
+            eid = ev["entry_id"].iat[i]
+            if not pd.isna(eid) and int(eid) <= last and pd.isna(ev["decision_on"].iat[i]):
+                c.add("decision_date_missing", entry_id=int(eid), a=ev.iloc[i], value_a=_d(ev["included_on"].iat[i]),
+                      resolution="left out of the decision-date series")
         contrib.append({"source_id": _sid(decisions), "events": 0, "exclusions_applied": 0,
                         "decision_dates": n_dec, "role": "decision dates"})
     return Reconciled("undesirable", _finish(ev), c.frame(),

@@ -107,3 +107,111 @@ class MonthlySeriesSchema(pa.DataFrameModel):
         strict = True
         ordered = True
         unique = ["registry", "measure", "category", "month"]
+
+
+# ---------------------------------------------------------------------------
+# The files of data/processed as the readers see them (analysis.processed).
+# Not strict: a reader needs these columns and these values; a file may carry more.
+# The structure a schema cannot express (a complete grid of months, all = main +
+# additional) is checked by the readers themselves.
+# ---------------------------------------------------------------------------
+
+_MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
+_DAY = r"^\d{4}-\d{2}-\d{2}$"
+
+
+class SeriesFileSchema(pa.DataFrameModel):
+    """``monthly_series.csv`` and ``monthly_series_alt.csv`` after reading (``complete`` as bool)."""
+
+    registry: Series[str] = pa.Field(isin=list(REGISTRIES))
+    measure: Series[str] = pa.Field(isin=list(MEASURES))
+    category: Series[str] = pa.Field(str_length={"min_value": 1})
+    month: Series[str] = pa.Field(str_matches=_MONTH)
+    value: Series[pd.Int64Dtype] = pa.Field(nullable=True)
+    complete: Series[bool]
+
+    class Config:
+        strict = False
+
+    @pa.dataframe_check
+    def flows_and_stock_not_negative(cls, df: pd.DataFrame) -> Series[bool]:
+        return (df["measure"] == "net") | df["value"].isna() | (df["value"] >= 0)
+
+
+class WeeklyFileSchema(pa.DataFrameModel):
+    """``weekly_series.csv`` after reading (``week`` is the Monday, ``YYYY-MM-DD``)."""
+
+    registry: Series[str] = pa.Field(isin=list(REGISTRIES))
+    measure: Series[str] = pa.Field(isin=list(MEASURES))
+    category: Series[str] = pa.Field(str_length={"min_value": 1})
+    week: Series[str] = pa.Field(str_matches=_DAY)
+    value: Series[pd.Int64Dtype] = pa.Field(nullable=True)
+    complete: Series[bool]
+
+    class Config:
+        strict = False
+
+
+class CalendarFileSchema(pa.DataFrameModel):
+    """``calendar.csv``: days and Fridays per month."""
+
+    month: Series[str] = pa.Field(str_matches=_MONTH, unique=True)
+    days: Series[int] = pa.Field(ge=28, le=31)
+    fridays: Series[int] = pa.Field(ge=4, le=5)
+
+    class Config:
+        strict = False
+
+
+class ConvictionsFileSchema(pa.DataFrameModel):
+    """``annual_convictions.csv``: persons convicted per article, charge and year."""
+
+    article: Series[str] = pa.Field(str_matches=r"^\d{3}(\.\d+)?$")
+    charge: Series[str] = pa.Field(isin=list(CHARGES))
+    year: Series[int] = pa.Field(ge=2000, le=2100)
+    value: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
+
+    class Config:
+        strict = False
+        unique = ["article", "charge", "year"]
+
+
+class PublishedFileSchema(pa.DataFrameModel):
+    """``published_figures.csv``: published figures without quotes."""
+
+    article: Series[str] = pa.Field(str_length={"min_value": 1})
+    period_start: Series[str] = pa.Field(str_matches=_DAY)
+    period_end: Series[str] = pa.Field(str_matches=_DAY)
+    measure: Series[str] = pa.Field(str_matches=r"^[a-z][a-z0-9_]*$")
+    value: Series[float] = pa.Field(ge=0)
+    source_name: Series[str] = pa.Field(str_length={"min_value": 1})
+
+    class Config:
+        strict = False
+
+    @pa.dataframe_check
+    def period_is_ordered(cls, df: pd.DataFrame) -> Series[bool]:
+        return df["period_end"] >= df["period_start"]
+
+
+class RejectsSummaryFileSchema(pa.DataFrameModel):
+    """``rejects_summary.csv``: rejected or skipped input rows by source, status and reason."""
+
+    source_id: Series[str] = pa.Field(str_length={"min_value": 1})
+    status: Series[str] = pa.Field(isin=list(REJECT_STATUSES))
+    reason: Series[str] = pa.Field(str_length={"min_value": 1})
+    n: Series[int] = pa.Field(ge=1)
+
+    class Config:
+        strict = False
+
+
+class ReconciliationSummaryFileSchema(pa.DataFrameModel):
+    """``reconciliation_summary.csv``: reconciliation conflicts by registry and kind."""
+
+    registry: Series[str] = pa.Field(str_length={"min_value": 1})
+    kind: Series[str] = pa.Field(str_length={"min_value": 1})
+    n: Series[int] = pa.Field(ge=1)
+
+    class Config:
+        strict = False

@@ -42,6 +42,7 @@ def cdep_forms(mirror) -> dict:
     ``{"10a": {year: LoadResult}, "10.3": {year: LoadResult}, "files": {relpath: LoadResult},
     "seconds": parse time}``.
     """
+    import datetime as dt
     import time
 
     from analysis.sources.cdep import load_cdep_form10_3, load_cdep_form10a
@@ -51,7 +52,7 @@ def cdep_forms(mirror) -> dict:
     start = time.perf_counter()
     for sub, key, loader in (("Add", "10a", load_cdep_form10a), ("Main", "10.3", load_cdep_form10_3)):
         for path in sorted((base / sub).glob("*.xls")):
-            res = loader(path)
+            res = loader(path, snapshot_date=dt.date(2025, 7, 20))  # the copy's date (PROVENANCE)
             out[key][res.meta["year"]] = res
             out["files"][f"ExcelFiles/{sub}/{path.name}"] = res
     out["seconds"] = time.perf_counter() - start

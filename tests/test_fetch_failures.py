@@ -239,9 +239,10 @@ def test_command_line_fetch_with_an_html_page_in_the_mirror(tmp_path):
     raw = tmp_path / "raw"
     proc = subprocess.run([sys.executable, "-m", "analysis", "fetch", "--mirror", str(mirror), "--raw-dir", str(raw),
                            "--only", entry.id, "--quiet"], cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 2, proc.stderr
+    assert proc.returncode == 1, proc.stderr  # a file could not be obtained (2 is for misuse)
     assert "Traceback" not in proc.stderr
     lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
-    assert len(lines) == 1 and lines[0].startswith("error: "), proc.stderr
+    assert len(lines) == 2 and lines[0].startswith("error: "), proc.stderr
     assert "HTML" in lines[0] and "nothing was written" in lines[0] and entry.id in lines[0]
+    assert lines[1].startswith("fetch: 1 files") and "1 not obtained" in lines[1]
     assert _files(raw) == []

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from analysis import processed as P
-from analysis.errors import InputError
+from analysis.errors import InputError, ProcessedDataError
 
 
 @pytest.fixture()
@@ -81,7 +81,7 @@ def test_unknown_selection_and_missing_file(folder, tmp_path):
 
 def test_missing_column_is_named(tmp_path):
     pd.DataFrame({"registry": ["x"]}).to_csv(tmp_path / "monthly_series.csv", index=False)
-    with pytest.raises(InputError, match="measure"):
+    with pytest.raises(ProcessedDataError, match="measure"):
         P.read_monthly_series(tmp_path)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import _atomic
 from ..errors import InputError
 from .config import DEFAULT_CONFIG, ReportConfig, load_config
 from .context import ReportContext
@@ -54,17 +55,6 @@ class _Builder(ReportContext, SeriesSection, BreaksSection, ModelsSection, Convi
         self._sensitivity()
 
 
-def _clean_output(out: Path) -> None:
-    """Remove files a previous run wrote, so the folder holds only this run's output."""
-    for name in ("index.html", "report.md"):
-        (out / name).unlink(missing_ok=True)
-    figs = out / "figures"
-    if figs.is_dir():
-        for f in sorted(figs.iterdir()):
-            if f.is_file() and f.suffix.lower() in (".svg", ".png"):
-                f.unlink()
-
-
 def run_report(config: ReportConfig | str | Path | None = None, out_dir: str | Path | None = None, *,
                lang: str | None = None, progress: bool = True,
                data_dir: str | Path | None = None) -> ReportRun:
@@ -93,9 +83,24 @@ def run_report(config: ReportConfig | str | Path | None = None, out_dir: str | P
     if lang not in ("en", "ru"):
         raise InputError("--lang", f"language must be 'en' or 'ru', not {lang!r}")
     out = Path(out_dir) if out_dir is not None else Path("reports") / "latest"
-    out.mkdir(parents=True, exist_ok=True)
-    _clean_output(out)
     pr = Progress(progress)
+    # Everything is written into a stage folder and swapped in as a whole at the end, so
+    # an interrupt leaves the previous report complete (see analysis._atomic).
+    with _atomic.replacing(out, known=OUTPUT_NAMES) as stage:
+        index, md, figures = _run_stages(cfg, config_text, lang, pr, stage, data_dir)
+    index, md = out / index.name, out / md.name
+    figures = tuple(out / f.relative_to(stage) for f in figures)
+    total = sum(pr.timings.values())
+    pr.say(f"report written to {index} ({len(figures)} figures, {total:.1f} s)")
+    return ReportRun(index=index, markdown=md, figures=figures, timings=dict(pr.timings))
+
+
+#: Top-level names a report folder holds; a non-empty ``--out`` folder with anything else is refused.
+OUTPUT_NAMES = ("index.html", "report.md", "figures")
+
+
+def _run_stages(cfg: ReportConfig, config_text: str, lang: str, pr: Progress, out: Path,
+                data_dir: str | Path | None) -> tuple[Path, Path, list[Path]]:
     with pr.stage("load", "reading data/processed"):
         inputs = load_inputs(data_dir)
     b = _Builder(cfg, inputs, out, lang, pr, config_text)
@@ -122,13 +127,9 @@ def run_report(config: ReportConfig | str | Path | None = None, out_dir: str | P
                            "и таблицы — на английском.")
         html_text = render_html(b.doc, b.fig_dir)
         md_text = render_markdown(b.doc)
-        index = out / "index.html"
-        md = out / "report.md"
-        index.write_text(html_text, encoding="utf-8", newline="\n")
-        md.write_text(md_text, encoding="utf-8", newline="\n")
-    total = sum(pr.timings.values())
-    pr.say(f"report written to {index} ({len(b.figures)} figures, {total:.1f} s)")
-    return ReportRun(index=index, markdown=md, figures=tuple(b.figures), timings=dict(pr.timings))
+        index = _atomic.write_text(out / "index.html", html_text)
+        md = _atomic.write_text(out / "report.md", md_text)
+    return index, md, list(b.figures)
 
 
 def build_report(config_path: Path | None = None, out_dir: Path | None = None, lang: str = "en",

@@ -15,6 +15,7 @@ to the same standard:
 """
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import json
 import re
@@ -116,7 +117,18 @@ class CellError(ValueError):
 _DATE_FULL = re.compile(r"^(\d{2})\.(\d{2})\.(\d{4})$")
 _DATE_SHORT_YEAR = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{2}$")
 _DATE_LOOSE = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{4}$")
-_SERIAL = re.compile(r"^\d{1,6}(\.\d+)?$")
+_NUMBER = re.compile(r"^[-+]?\d+(\.\d+)?$")
+#: Excel stores a date as a day count from 1899-12-30; five digits span 1927–2173.
+_SERIAL_RANGE = (10_000, 99_999)
+
+
+def _number_reason(number: float) -> str:
+    """Why a number is not a date: an Excel day count that lost its format, or just a number."""
+    lo, hi = _SERIAL_RANGE
+    if float(number).is_integer() and lo <= number <= hi:
+        day = dt.date(1899, 12, 30) + dt.timedelta(days=int(number))
+        return f"an Excel serial number (day {int(number)} = {day:%d.%m.%Y}), not a DD.MM.YYYY date"
+    return "a number, not a DD.MM.YYYY date"
 _DATE_IN_TEXT = re.compile(r"(?<!\d)(\d{2}\.\d{2}\.\d{4})(?!\d)")
 
 
@@ -141,7 +153,8 @@ def parse_date(value: Any, *, not_before: dt.date | None = None,
     Raises
     ------
     CellError
-        With the reason: Excel serial number, two-digit year, wrong format,
+        With the reason: Excel serial number (a five-digit day count), another
+        number, two-digit year, wrong format,
         impossible calendar date (e.g. ``31.02.2024``), or outside the range.
 
     Notes
@@ -157,7 +170,7 @@ def parse_date(value: Any, *, not_before: dt.date | None = None,
     if isinstance(value, (int, float)):
         if isinstance(value, float) and value != value:
             return None
-        raise CellError("an Excel serial number, not a DD.MM.YYYY date")
+        raise CellError(_number_reason(value))
     if isinstance(value, dt.datetime):
         if value.time() != dt.time(0):
             raise CellError("a date with a time of day, not a DD.MM.YYYY date")
@@ -170,8 +183,8 @@ def parse_date(value: Any, *, not_before: dt.date | None = None,
             return None
         m = _DATE_FULL.match(text)
         if m is None:
-            if _SERIAL.match(text):
-                raise CellError("an Excel serial number, not a DD.MM.YYYY date")
+            if _NUMBER.match(text):
+                raise CellError(_number_reason(float(text)))
             if _DATE_SHORT_YEAR.match(text):
                 raise CellError("two-digit year, not a DD.MM.YYYY date")
             if _DATE_LOOSE.match(text):
@@ -430,20 +443,43 @@ class EventBuilder:
     -----
     Each call of :meth:`add` accounts for one input row: it either keeps an event
     or records the first problem found in the rejects log. :meth:`result` then
-    rejects later rows that reuse a registry number: with status ``rejected`` when
-    the content differs from the first row with that number, ``skipped`` when it is
-    an exact repeat. The first row (in file order) with a number is kept.
+    settles repeats, in two steps.
+
+    1. Rows that reuse a registry number. An exact repeat (same content) is
+       ``skipped``. Rows with the same number and different content are decided by
+       the registry order: registry numbers are given in order of the inclusion
+       decision, so dates never decrease with the number (true of every numbered
+       file in the data mirror). The row whose inclusion date lies between those of
+       the neighbouring numbers is kept and the others are ``rejected``; when none
+       or several fit (or the file as a whole is not in that order), every row with
+       that number is ``rejected``, because which is the registry's cannot be told.
+       File order plays no part, so a conflicting row placed first cannot push out
+       the genuine one.
+    2. Rows with the same normalised name (:func:`name_key`) and the same inclusion
+       date are one listing event (a re-inclusion has a later date). In a file
+       without registry numbers the repeat is ``skipped`` when identical and
+       ``rejected`` when other fields differ (the first row is kept). Under two
+       registry numbers the row that fits the registry order is kept (the lower
+       number when both do), the other is ``rejected``, and the pair is listed in
+       ``meta["same_event_two_numbers"]`` for the reconciliation table.
+
+    Raw values shown in the rejects table pass through
+    :func:`analysis.sources.base.redact` (columns named in ``personal_columns`` and
+    date-like values before ``not_before`` are never shown).
     """
 
     def __init__(self, *, registry: str, source_id: str, file: str,
-                 not_before: dt.date | None, not_after: dt.date | None) -> None:
+                 not_before: dt.date | None, not_after: dt.date | None,
+                 personal_columns: Sequence[str] = ()) -> None:
         self.registry = registry
         self.source_id = source_id
         self.file = file
         self.not_before = not_before
         self.not_after = not_after
-        self.log = RejectLog(source_id)
+        self.log = RejectLog(source_id, personal_columns=frozenset(personal_columns),
+                             dates_before=not_before)
         self._events: list[_Event] = []
+        self.same_event_two_numbers: list[dict[str, Any]] = []
         self.unrecognised: dict[str, dict[str, int]] = {}
 
     def reject(self, row: int, column: str | None, raw_value: Any, reason: str,
@@ -522,37 +558,140 @@ class EventBuilder:
         ))
         return True
 
+    def dated(self, attr: str = "included_on") -> list[tuple[int, dt.date | None]]:
+        """(row, date) of every event kept so far, in row order (``attr`` names the date)."""
+        return [(ev.row, getattr(ev, attr)) for ev in sorted(self._events, key=lambda e: e.row)]
+
+    def drop(self, row: int, column: str | None, raw_value: Any, reason: str) -> None:
+        """Reject an event that :meth:`add` kept, for a reason only the whole file shows."""
+        self._events = [ev for ev in self._events if ev.row != row]
+        self.reject(row, column, raw_value, reason)
+
     def note_unrecognised(self, field: str, wording: str) -> None:
         """Count a non-empty wording of ``field`` that maps to no code (reported in meta and a warning)."""
         counts = self.unrecognised.setdefault(field, {})
         counts[wording] = counts.get(wording, 0) + 1
 
-    def _drop_duplicate_ids(self) -> list[_Event]:
-        first: dict[int, _Event] = {}
-        kept: list[_Event] = []
-        for ev in sorted(self._events, key=lambda e: e.row):
-            if ev.entry_id is None:
-                kept.append(ev)
+    # ----------------------------------------------------------- repeats and conflicts
+
+    def _registry_order_holds(self, unique: dict[int, _Event]) -> bool:
+        """Whether inclusion dates never decrease with the registry number (among unique numbers)."""
+        dates = [unique[n].included_on for n in sorted(unique)]
+        return all(a <= b for a, b in zip(dates, dates[1:]))
+
+    @staticmethod
+    def _fits_order(ev: _Event, numbers: list[int], unique: dict[int, _Event]) -> bool:
+        """Whether ``ev``'s inclusion date lies between those of its neighbouring registry numbers."""
+        i = bisect.bisect_left(numbers, ev.entry_id)
+        lower = [unique[n] for n in numbers[:i] if unique[n] is not ev][-1:]
+        j = bisect.bisect_right(numbers, ev.entry_id)
+        upper = [unique[n] for n in numbers[j:j + 2] if unique[n] is not ev][:1]
+        return ((not lower or lower[0].included_on <= ev.included_on)
+                and (not upper or ev.included_on <= upper[0].included_on))
+
+    def _resolve_numbers(self, events: list[_Event]) -> list[_Event]:
+        """Rows that reuse a registry number: exact repeats are skipped, conflicts decided or rejected."""
+        groups: dict[int, list[_Event]] = {}
+        for ev in events:
+            if ev.entry_id is not None:
+                groups.setdefault(ev.entry_id, []).append(ev)
+        unique = {n: g[0] for n, g in groups.items() if len({e.content() for e in g}) == 1}
+        numbers = sorted(unique)
+        ordered = self._registry_order_holds(unique)
+        drop: set[int] = set()
+        for n, group in sorted(groups.items()):
+            first_of: dict[tuple, _Event] = {}
+            distinct: list[_Event] = []
+            for ev in group:
+                seen = first_of.get(ev.content())
+                if seen is not None:
+                    self.reject(ev.row, ev.id_column, ev.id_raw,
+                                f"repeats row {seen.row} (same registry number and content)", status="skipped")
+                    drop.add(ev.row)
+                else:
+                    first_of[ev.content()] = ev
+                    distinct.append(ev)
+            if len(distinct) == 1:
                 continue
-            seen = first.get(ev.entry_id)
-            if seen is None:
-                first[ev.entry_id] = ev
-                kept.append(ev)
-            elif seen.content() == ev.content():
-                self.reject(ev.row, ev.id_column, ev.id_raw,
-                            f"repeats row {seen.row} (same registry number and content)",
-                            status="skipped")
+            fitting = [ev for ev in distinct if ordered and self._fits_order(ev, numbers, unique)]
+            rows = ", ".join(str(ev.row) for ev in distinct)
+            if len(fitting) == 1:
+                keep = fitting[0]
+                for ev in distinct:
+                    if ev is not keep:
+                        self.reject(ev.row, ev.id_column, ev.id_raw,
+                                    f"registry number {n} already used by row {keep.row} with different content; "
+                                    f"row {keep.row}'s inclusion date fits the registry order, this row's does not")
+                        drop.add(ev.row)
             else:
-                self.reject(ev.row, ev.id_column, ev.id_raw,
-                            f"registry number {ev.entry_id} already used by row {seen.row} "
-                            "with different content")
-        return kept
+                why = ("the file's registry numbers are not in order of inclusion date" if not ordered
+                       else ("neither" if not fitting else "each") + " fits the registry order by inclusion date")
+                for ev in distinct:
+                    self.reject(ev.row, ev.id_column, ev.id_raw,
+                                f"registry number {n} is used by rows {rows} with different content, and {why}; "
+                                "which row is the registry's cannot be told")
+                    drop.add(ev.row)
+        return [ev for ev in events if ev.row not in drop]
+
+    def _resolve_same_events(self, events: list[_Event]) -> list[_Event]:
+        """Rows with the same normalised name and inclusion date: one listing event, kept once."""
+        numbered = {ev.entry_id: ev for ev in events if ev.entry_id is not None}
+        numbers = sorted(numbered)
+        ordered = self._registry_order_holds(numbered)
+        chosen: dict[tuple, _Event] = {}
+        drop: set[int] = set()
+        for ev in events:
+            key = (name_key(ev.name), ev.included_on)
+            first = chosen.get(key)
+            if first is None:
+                chosen[key] = ev
+                continue
+            if first.entry_id is not None and ev.entry_id is not None:
+                # one event under two registry numbers: keep the one that fits the registry
+                # order (the lower number when both or neither do)
+                lo, hi = sorted((first, ev), key=lambda e: e.entry_id)
+                keep, other = lo, hi
+                if ordered and not self._fits_order(lo, numbers, numbered) and self._fits_order(hi, numbers, numbered):
+                    keep, other = hi, lo
+                self.reject(other.row, other.id_column, other.id_raw,
+                            f"same name and inclusion date as registry number {keep.entry_id} (row {keep.row}): "
+                            f"one listing event under two registry numbers")
+                self.same_event_two_numbers.append({
+                    "kept_entry_id": int(keep.entry_id), "kept_row": int(keep.row),
+                    "dropped_entry_id": int(other.entry_id), "dropped_row": int(other.row),
+                    "included_on": keep.included_on.isoformat()})
+                chosen[key] = keep
+                drop.add(other.row)
+                continue
+            keep, other = (first, ev) if first.entry_id is not None or ev.entry_id is None else (ev, first)
+            if keep.content() == other.content():
+                self.reject(other.row, other.id_column, None,
+                            f"duplicate of row {keep.row}: same name and inclusion date "
+                            "(one listing event; the repeat is not counted)", status="skipped")
+            else:
+                self.reject(other.row, other.id_column, None,
+                            f"duplicate of row {keep.row}: same name and inclusion date but other content "
+                            "(one listing event; the first row is kept)")
+            chosen[key] = keep
+            drop.add(other.row)
+        return [ev for ev in events if ev.row not in drop]
 
     def result(self, *, rows_in: int, meta: dict[str, Any] | None = None) -> LoadResult:
-        """Validated :class:`LoadResult` with every input row accounted for."""
-        events = self._drop_duplicate_ids()
+        """Validated :class:`LoadResult` with every input row accounted for.
+
+        Raises
+        ------
+        InputError
+            When no input row became an event (nothing usable).
+        """
+        events = sorted(self._events, key=lambda e: e.row)
+        events = self._resolve_same_events(self._resolve_numbers(events))
+        if not events:
+            raise InputError(self.file, f"no usable row: all {rows_in} data rows were rejected "
+                                        f"(first reason: {self.log.first_reason() or 'none'})")
         frame = event_frame(events, registry=self.registry, source_id=self.source_id)
         meta = dict(meta or {})
+        meta["same_event_two_numbers"] = list(self.same_event_two_numbers)
         for fld, counts in sorted(self.unrecognised.items()):
             n = sum(counts.values())
             meta[f"unrecognised_{fld}"] = dict(sorted(counts.items()))

@@ -52,8 +52,27 @@ frame (accepted) or in the rejects table:
   the sum of the same article's part rows (an article total; none occur in the
   2009–2024 forms, where a bare row next to part rows is another edition with
   its own persons);
-* rejected: rows whose code cannot be read but which carry counts, and rows whose
-  count is not a non-negative whole number.
+* rejected: rows whose code cannot be read but which carry counts, rows whose
+  count is not a non-negative whole number, and rows that contradict the totals
+  the form prints (see below).
+
+Sections and totals
+-------------------
+Nothing is dropped without a trace: every sheet named «Раздел …» must be a data
+sheet the loader can read, and every chapter whose total «Раздел 1» prints must
+have its sheet; otherwise the file is unusable. Each row is then held to the
+totals the form itself prints (``_check_plausibility``): no count above the
+national total of persons convicted (or above its chapter's printed total, on a
+chapter sheet), no repeat of an earlier row of the sheet, no more persons with an
+additional charge than additional offences; and on the 2017–2024 forms 10-а the
+rows of each chapter sheet must add up to the chapter total (``meta["total_checks"]``).
+The forms print no article row above its parts (a bare article row beside part rows
+is either their sum, skipped as a total, or another edition with persons of its own),
+so "a part is at most its article" is held as "a row is at most the totals that
+contain it". The part rows of a rejected row are listed in ``meta["rejected_parts"]`` so that an
+article sum short of them is never published (:mod:`analysis.convictions`). On the
+real forms the only row these checks reject is 10-а 2018, «Раздел 5 (Гл. 19)», Excel
+row 52 (art. 144.1: 5 additional-charge persons, 0 additional offences).
 
 On the 2017–2024 forms 10-а the accepted, combined and rejected rows of each
 chapter sheet add up exactly to the chapter total printed in «Раздел 1», so the
@@ -70,6 +89,8 @@ order, Excel row from 1), so 150042 is Excel row 42 of the sixteenth sheet;
 """
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -81,7 +102,7 @@ import xlrd
 
 from ..errors import InputError
 from ..schemas import ConvictionSchema
-from .base import LoadResult, RejectLog, looks_like_html, read_bytes
+from .base import LoadResult, RejectLog, looks_like_html, read_bytes, snapshot_bound
 
 __all__ = [
     "ROW_STRIDE",
@@ -384,6 +405,7 @@ class _Layout:
     add_col: int | None
     add_unit: str | None  # persons | unspecified | None
     data_start: int  # 0-based first row after the header block
+    offences_col: int | None = None  # «по количеству составов преступлений» (additional charge)
 
 
 def _find_layout(sheet: _Grid, index: int, form: str) -> _Layout | None:
@@ -424,7 +446,7 @@ def _find_layout(sheet: _Grid, index: int, form: str) -> _Layout | None:
     else:
         kind = "parts"
 
-    add_col, add_unit = None, None
+    add_col, add_unit, offences_col = None, None, None
     if add_header_col is not None:
         top = [c for c, v in enumerate(sheet.row_values(header_row)) if _cell_text(v) and c > add_header_col]
         bound = min(top) if top else sheet.ncols
@@ -437,6 +459,14 @@ def _find_layout(sheet: _Grid, index: int, form: str) -> _Layout | None:
                 break
         if add_col is None:
             add_col, add_unit = add_header_col, "unspecified"
+        else:
+            for r in range(header_row, min(sheet.nrows, header_row + _HEADER_DEPTH)):
+                for c in range(add_header_col, bound):
+                    if "по количеству составов" in _norm_header(sheet.cell_value(r, c)):
+                        offences_col = c
+                        break
+                if offences_col is not None:
+                    break
 
     # Header block: rows below the main header that carry no counts, plus the column-number row.
     start = header_row + 1
@@ -452,7 +482,8 @@ def _find_layout(sheet: _Grid, index: int, form: str) -> _Layout | None:
             start = r + 1
             continue
         break
-    return _Layout(index, sheet.name, kind, title, code_col, label_col, main_col, add_col, add_unit, start)
+    return _Layout(index, sheet.name, kind, title, code_col, label_col, main_col, add_col, add_unit, start,
+                   offences_col)
 
 
 def _is_column_number_row(sheet: _Grid, r: int, main_col: int) -> bool:
@@ -490,49 +521,103 @@ def _count(value: Any) -> int | None:
 # --------------------------------------------------------------------------- loader
 
 def _resolve_year(path: str | Path, facts: dict[str, Any], year: int | None) -> tuple[int, str]:
+    """The reporting year: from the title sheet, which must agree with ``year`` when both exist."""
+    if facts["year"] is not None:
+        if year is not None and int(year) != int(facts["year"]):
+            raise InputError(str(path), f"the title sheet states the reporting year {facts['year']}, "
+                                        f"but {year} was expected (manifest)")
+        return int(facts["year"]), "title sheet"
     if year is not None:
         return int(year), "argument"
-    if facts["year"] is not None:
-        return int(facts["year"]), "title sheet"
     from_name = _year_from_text(Path(path).name)
     if from_name is not None:
         return from_name, "file name"
     raise InputError(str(path), "reporting year not found on the title sheet or in the file name; pass year=")
 
 
-def _load_form(path: str | Path, form: str, source_id: str | None, year: int | None) -> LoadResult:
-    return _parse_grids(_grids(_open_workbook(path)), path, form, source_id, year)
+def _check_period(path: str | Path, year: int, months: int | None, snapshot_date: dt.date | None) -> dt.date:
+    """The last day of the reporting period, which must not be after the snapshot date."""
+    n = months if months in range(1, 13) else 12
+    last = dt.date(year, n, calendar.monthrange(year, n)[1])
+    bound = snapshot_bound(str(path), snapshot_date)
+    if last > bound:
+        raise InputError(str(path), f"the reporting period ({n} months of {year}) ends on {last:%d.%m.%Y}, "
+                                    f"after the snapshot date {bound:%d.%m.%Y}")
+    return last
+
+
+_CHAPTER_SHEET = re.compile(r"\(\s*Гл\.?\s*(\d+)\s*\)")
+_CHAPTER_TOTAL = re.compile(r"^(?:ВСЕГО|ИТОГО)\s+ПО\s+(?:РАЗДЕЛУ\s+\S+\s+И\s+)?ГЛАВЕ\s+(\d+)")  # «… XII И ГЛАВЕ 34»
+_NATIONAL_TOTAL = re.compile(r"ВСЕГО (?:ЛИЦ )?ПО (?:РАЗДЕЛАМ|СОСТАВАМ)")
+
+
+def _check_sections(path: str | Path, grids: list[_Grid], layouts: list[_Layout], form: str) -> None:
+    """Every «Раздел …» sheet must be a data sheet the loader can read.
+
+    A damaged header (the code or main-charge column no longer recognisable) would
+    otherwise make a sheet, and every person in it, vanish without a trace.
+    """
+    found = {lay.sheet_index for lay in layouts}
+    what = "«по основной статье»" if form == "10a" else "«ВСЕГО ОСУЖДЕНО»"
+    for i, sheet in enumerate(grids):
+        if i not in found and sheet.name.strip().lower().startswith("раздел"):
+            raise InputError(str(path), f"sheet {sheet.name!r} is a section of the form but has no article-code "
+                                        f"column and {what} column (header missing or reworded)")
+
+
+@dataclass
+class _Row:
+    """One data row of a parts sheet, with what it contributes to the printed totals."""
+
+    row_id: int
+    sheet: int
+    kind: str  # candidate | combined | other
+    main: int | None
+    add: int | None
+    offences: int | None
+    signature: tuple
+    contribution: str = "counted"  # counted | unknown | copy
+
+
+def _load_form(path: str | Path, form: str, source_id: str | None, year: int | None,
+               snapshot_date: dt.date | None = None) -> LoadResult:
+    return _parse_grids(_grids(_open_workbook(path)), path, form, source_id, year, snapshot_date)
 
 
 def _parse_grids(grids: list[_Grid], path: str | Path, form: str, source_id: str | None,
-                 year: int | None) -> LoadResult:
+                 year: int | None, snapshot_date: dt.date | None = None) -> LoadResult:
     """Parse the sheets of one workbook (form ``'10a'`` or ``'10.3'``) into a :class:`LoadResult`."""
     sid = source_id or ("cdep_form10a" if form == "10a" else "cdep_form10_3")
+    file = str(path)
     facts = _title_facts(grids)
     year_value, year_source = _resolve_year(path, facts, year)
+    period_end = _check_period(path, year_value, facts["months"], snapshot_date)
 
     layouts = []
     for i, sheet in enumerate(grids):
         if sheet.nrows >= ROW_STRIDE:
-            raise InputError(str(path), f"sheet {sheet.name!r} has {sheet.nrows} rows, more than this loader numbers")
+            raise InputError(file, f"sheet {sheet.name!r} has {sheet.nrows} rows, more than this loader numbers")
         layout = _find_layout(sheet, i, form)
         if layout is not None:
             layouts.append(layout)
     if not any(lay.kind == "parts" for lay in layouts):
         what = "«по основной статье»" if form == "10a" else "«ВСЕГО ОСУЖДЕНО»"
-        raise InputError(str(path), f"no data sheet with an article-code column and a {what} column")
+        raise InputError(file, f"no data sheet with an article-code column and a {what} column")
+    _check_sections(path, grids, layouts, form)
     if form == "10a":
         missing = [lay.name for lay in layouts if lay.kind == "parts" and lay.add_col is None]
         if missing:
-            raise InputError(str(path), f"sheet {missing[0]!r} has no additional-charge column "
-                                        "(«Дополнительная квалификация …»)")
+            raise InputError(file, f"sheet {missing[0]!r} has no additional-charge column "
+                                   "(«Дополнительная квалификация …»)")
 
     log = RejectLog(sid)
     candidates: list[dict[str, Any]] = []
     combined: list[dict[str, Any]] = []
+    rows: list[_Row] = []
     rows_in = 0
     non_data = 0
     grand_total: int | None = None
+    chapter_totals: dict[int, tuple[int, str]] = {}
     unspecified: list[dict[str, Any]] = []
 
     for lay in layouts:
@@ -571,16 +656,27 @@ def _parse_grids(grids: list[_Grid], path: str | Path, form: str, source_id: str
                         f"subset section ({section}): repeats article parts for a sub-population", "skipped")
                 continue
             if is_total:
-                if grand_total is None and re.match(r"ВСЕГО (?:ЛИЦ )?ПО (?:РАЗДЕЛАМ|СОСТАВАМ)", (label or code_text).upper()):
+                heading = (label or code_text).upper()
+                if grand_total is None and _NATIONAL_TOTAL.match(heading):
                     grand_total = _count(raw_main)
+                m = _CHAPTER_TOTAL.match(heading)
+                if (m and not _CHAPTER_SHEET.search(lay.name) and int(m.group(1)) not in chapter_totals
+                        and _count(raw_main) is not None):  # the summary's chapter totals
+                    chapter_totals[int(m.group(1))] = (_count(raw_main), lay.name)
                 log.add(row_id, col_name, code_text or label, "total row (chapter, section or range of articles)",
                         "skipped")
                 continue
+            signature = (code_text, label) + tuple(_cell_text(v) for v in sheet.row_values(r)[lay.main_col:])
+            offences = _count(sheet.cell_value(r, lay.offences_col)) if lay.offences_col is not None else None
+            entry = _Row(row_id, lay.sheet_index, "other", _count(raw_main), _count(raw_add), offences, signature)
+            rows.append(entry)
             if code.kind == "point":
                 log.add(row_id, col_name, code_text, "point-level row: a point of a part listed in its own row",
                         "skipped")
+                entry.contribution = "copy"  # repeats a part row
                 continue
             if code.kind == "combined":
+                entry.kind = "combined"
                 log.add(row_id, col_name, code_text,
                         "combined row: several articles or parts in one row, not separable", "skipped")
                 combined.append({
@@ -595,11 +691,14 @@ def _parse_grids(grids: list[_Grid], path: str | Path, form: str, source_id: str
                             "no readable article code and zero counts (heading or placeholder line)", "skipped")
                 else:
                     log.add(row_id, col_name, code_text or label, "article code not recognised", "rejected")
+                    if entry.main is None:
+                        entry.contribution = "unknown"
                 continue
             main = _count(raw_main)
             if main is None:
                 log.add(row_id, "main", _cell_text(raw_main) or None,
                         "main-charge count missing or not a non-negative whole number", "rejected")
+                entry.contribution = "unknown"
                 continue
             add = None
             if lay.add_col is not None:
@@ -608,12 +707,17 @@ def _parse_grids(grids: list[_Grid], path: str | Path, form: str, source_id: str
                     log.add(row_id, "additional", _cell_text(raw_add) or None,
                             "additional-charge count missing or not a non-negative whole number", "rejected")
                     continue
+            entry.kind = "candidate"
             candidates.append({
                 "article": code.article, "part": code.part, "main": main,
                 "additional": add if lay.add_unit == "persons" else None,
                 "unspecified": add if lay.add_unit == "unspecified" else None,
-                "source_row": row_id, "code": code_text, "sheet": lay.name,
+                "source_row": row_id, "code": code_text, "sheet": lay.name, "entry": entry,
             })
+
+    checks = _check_plausibility(file, grids, layouts, rows, candidates, combined, log,
+                                 grand_total=grand_total, chapter_totals=chapter_totals)
+    candidates = [c for c in candidates if c["source_row"] not in log]
 
     # A bare article row next to rows for the same article's parts is the article total when
     # it equals their sum; otherwise (another edition of the article) it is a population of its own.
@@ -641,11 +745,23 @@ def _parse_grids(grids: list[_Grid], path: str | Path, form: str, source_id: str
         if c["unspecified"] is not None:
             unspecified.append({"article": c["article"], "part": c["part"], "year": year_value,
                                 "value": c["unspecified"], "source_row": c["source_row"]})
+    if not records:
+        raise InputError(file, f"no usable row: all {rows_in} data rows were rejected or skipped")
     frame = pd.DataFrame.from_records(records, columns=CONVICTION_COLUMNS)
     frame = frame.astype({"article": str, "charge": str, "year": "int64", "value": "int64",
                           "source_id": str, "source_row": "int64"})
     frame["part"] = pd.Series(frame["part"].tolist(), index=frame.index, dtype="str")  # missing: NaN
     frame = ConvictionSchema.validate(frame, lazy=True)
+
+    rejects = log.frame()
+    rejected_parts = []
+    for sr, raw in zip(rejects.loc[rejects["status"] == "rejected", "source_row"],
+                       rejects.loc[rejects["status"] == "rejected", "raw_value"]):
+        sheet_i, excel_row = split_source_row(sr)
+        lay = next(lay for lay in layouts if lay.sheet_index == sheet_i)
+        code = parse_article_code(grids[sheet_i].cell_value(excel_row - 1, lay.code_col))
+        if code.kind == "part":
+            rejected_parts.append({"article": code.article, "part": code.part, "source_row": int(sr)})
 
     add_units = sorted({lay.add_unit for lay in layouts if lay.kind == "parts" and lay.add_unit})
     meta = {
@@ -654,23 +770,147 @@ def _parse_grids(grids: list[_Grid], path: str | Path, form: str, source_id: str
         "year_source": year_source,
         "year_in_file": facts["year"],
         "months": facts["months"],
+        "period_end": period_end.isoformat(),
         "title": facts["title"],
         "sheets": [g.name for g in grids],
         "data_sheets": {lay.name: lay.kind for lay in layouts},
         "additional_unit": add_units[0] if add_units else None,
         "non_data_rows": non_data,
         "grand_total_main": grand_total,
+        "chapter_totals_main": {n: t for n, (t, _) in sorted(chapter_totals.items())},
+        "total_checks": checks,
         "combined_rows": combined,
+        "rejected_parts": rejected_parts,
         "additional_unit_unspecified": pd.DataFrame(
             unspecified, columns=["article", "part", "year", "value", "source_row"]),
     }
-    result = LoadResult(frame=frame, rejects=log.frame(), rows_in=rows_in, source_id=sid,
-                        file=str(path), meta=meta)
+    result = LoadResult(frame=frame, rejects=rejects, rows_in=rows_in, source_id=sid,
+                        file=file, meta=meta)
     return result
 
 
+#: Counts at or beyond 2**53 are not exact in the spreadsheet's floating-point cells.
+_EXACT_LIMIT = 2 ** 53
+
+
+def _check_plausibility(file: str, grids: list[_Grid], layouts: list[_Layout], rows: list[_Row],
+                        candidates: list[dict[str, Any]], combined: list[dict[str, Any]], log: RejectLog, *,
+                        grand_total: int | None, chapter_totals: dict[int, tuple[int, str]]) -> dict[str, Any]:
+    """Hold the rows against the totals the form prints; reject rows or refuse the file.
+
+    Checks, in order (a row rejected by one takes no part in the next):
+
+    1. **Repeated rows.** A part row whose code, label and every count equal an earlier
+       row of the same sheet is a copy: rejected, and counted as a copy (0) below.
+    2. **Magnitude.** No count of a row can exceed the national total of persons
+       convicted that the form prints («ВСЕГО ПО РАЗДЕЛАМ» / «Всего по составам УК РФ»,
+       main charge: every person convicted has one main charge, and persons convicted
+       under an additional charge are among them), nor, on a chapter sheet, that
+       chapter's total printed in «Раздел 1». A row over its bound is rejected and its
+       true value is unknown.
+    3. **Main and additional columns.** Persons with an additional charge
+       («по числу лиц») cannot outnumber the additional offences («по количеству
+       составов») of the same row. A row that breaks it is rejected (its main count is
+       kept for the totals: the main column is not in question); when it is broken on
+       most rows with counts, the columns are misread or swapped and the file is refused.
+    4. **Chapter totals.** On forms with one sheet per chapter (10-а from 2017), the
+       main-charge counts of a chapter sheet's rows (accepted, combined, and rejected
+       with a readable count) must add up to the chapter total printed in «Раздел 1».
+       When rows of unknown value are left (check 2, or an unreadable count), their sum
+       may fall short of it, by what those rows held; it may never exceed it. Otherwise
+       the file is refused. On single-sheet forms (10-а to 2016, every 10.3) the chapter
+       totals are not enforced: their article ranges leave out rows placed in the
+       «введенные в УК РФ после утверждения форм» blocks, so they match the rows only
+       approximately.
+    5. **National total.** The counted rows cannot add up to more than the national
+       total (military crimes and, on 10-а, rows outside the part tables make the rest).
+
+    Returns the figures of checks 4 and 5 for ``meta["total_checks"]``.
+    """
+    if grand_total is None:
+        raise InputError(file, "no national total row («ВСЕГО ПО РАЗДЕЛАМ» / «Всего по составам УК РФ») "
+                               "to check the rows against")
+    if grand_total >= _EXACT_LIMIT:
+        raise InputError(file, f"national total {grand_total:,} is not a plausible number of persons")
+    chapter_of_sheet: dict[int, int] = {}
+    for lay in layouts:
+        m = _CHAPTER_SHEET.search(lay.name)
+        if m and lay.kind == "parts":
+            chapter_of_sheet[lay.sheet_index] = int(m.group(1))
+    chapter_sheets = set(chapter_of_sheet.values())
+    if chapter_sheets:
+        missing = sorted(set(chapter_totals) - chapter_sheets)
+        if missing:
+            n = missing[0]
+            raise InputError(file, f"sheet {chapter_totals[n][1]!r} prints a total for chapter {n} "
+                                   f"({chapter_totals[n][0]:,} persons) but no sheet «… (Гл. {n})» holds its rows")
+    seen: dict[tuple[int, tuple], int] = {}
+    for c in candidates:
+        entry: _Row = c["entry"]
+        key = (entry.sheet, entry.signature)
+        if key in seen:
+            log.add(entry.row_id, "article_part", c["code"],
+                    f"repeats row {split_source_row(seen[key])[1]} of the same sheet (code, label and every "
+                    "count equal): a copy, not counted")
+            entry.contribution = "copy"
+            continue
+        seen[key] = entry.row_id
+    for entry in rows:
+        if entry.contribution == "copy":  # repeats and point rows are not counted
+            continue
+        chapter = chapter_of_sheet.get(entry.sheet)
+        bound, what = grand_total, f"the national total printed in the form ({grand_total:,})"
+        if chapter is not None and chapter in chapter_totals:
+            bound, what = chapter_totals[chapter][0], (f"the total of chapter {chapter} printed in sheet "
+                                                       f"{chapter_totals[chapter][1]!r} ({chapter_totals[chapter][0]:,})")
+        for col, value in (("main", entry.main), ("additional", entry.add)):
+            if value is not None and value > bound:
+                if log.status(entry.row_id) != "rejected":  # a combined row over the bound is rejected too
+                    log.add(entry.row_id, col, value, f"{col} count {value:,} exceeds {what}", replace=True)
+                entry.contribution = "unknown"
+                break
+    relation_rows = [e for e in rows if e.kind == "candidate" and e.add is not None and e.offences is not None
+                     and (e.add or e.offences) and e.row_id not in log]
+    broken = [e for e in relation_rows if e.add > e.offences]
+    if relation_rows and 2 * len(broken) > len(relation_rows):
+        raise InputError(file, f"additional-charge persons exceed additional offences on {len(broken)} of "
+                               f"{len(relation_rows)} rows: the columns are misread or swapped")
+    for e in broken:
+        log.add(e.row_id, "additional", e.add,
+                f"additional-charge persons ({e.add:,}) exceed additional-charge offences ({e.offences:,}) "
+                "of the same row; every such person has at least one such offence")
+
+    def counted(entry: _Row) -> int | None:
+        if entry.contribution == "copy":
+            return 0
+        if entry.contribution == "unknown" or entry.main is None:
+            return None
+        return entry.main
+
+    checks: dict[str, Any] = {"chapters": {}}
+    for chapter, (printed, _where) in sorted(chapter_totals.items()):
+        sheets = [i for i, n in chapter_of_sheet.items() if n == chapter]
+        if not sheets:
+            continue
+        members = [e for e in rows if e.sheet in sheets]
+        known = sum(v for v in map(counted, members) if v is not None)
+        unknown = sum(1 for e in members if counted(e) is None)
+        name = grids[sheets[0]].name
+        if (unknown == 0 and known != printed) or known > printed:
+            raise InputError(file, f"the rows of sheet {name!r} add up to {known:,} persons (main charge), but "
+                                   f"sheet {_where!r} prints {printed:,} for chapter {chapter}")
+        checks["chapters"][str(chapter)] = {"printed": printed, "rows": known, "rows_of_unknown_value": unknown}
+    known = sum(v for v in map(counted, rows) if v is not None)
+    if known > grand_total:
+        raise InputError(file, f"the rows add up to {known:,} persons (main charge), more than the national "
+                               f"total printed in the form ({grand_total:,})")
+    checks["national"] = {"printed": grand_total, "rows": known,
+                          "rows_of_unknown_value": sum(1 for e in rows if counted(e) is None)}
+    return checks
+
+
 def load_cdep_form10a(path: str | Path, *, source_id: str | None = None,
-                      year: int | None = None) -> LoadResult:
+                      year: int | None = None, snapshot_date: dt.date | None = None) -> LoadResult:
     """Load one annual form 10-а (K3) workbook: persons convicted by main and additional charge.
 
     Parameters
@@ -680,8 +920,14 @@ def load_cdep_form10a(path: str | Path, *, source_id: str | None = None,
     source_id : str, optional
         Identifier written into ``source_id``; default ``'cdep_form10a'``.
     year : int, optional
-        Reporting year. By default it is read from the title sheet
-        («за 12 месяцев 2015 г.»), else from the file name.
+        Expected reporting year (the manifest's). The year is read from the title
+        sheet («за 12 месяцев 2015 г.»); when the title sheet states another year the
+        file is refused. Without a year on the title sheet, ``year`` is used, else
+        the year in the file name.
+    snapshot_date : date, optional
+        Date of the copy (the manifest's snapshot date, or ``validate --as-of``);
+        a reporting period that ends after it is refused. Default: today, with a
+        warning.
 
     Returns
     -------
@@ -704,7 +950,11 @@ def load_cdep_form10a(path: str | Path, *, source_id: str | None = None,
     ------
     InputError
         When the file is missing, empty, an HTML page, not a readable ``.xls``
-        workbook, has no data sheet, or no reporting year can be found.
+        workbook, has no data sheet, a «Раздел» sheet it cannot read, a chapter
+        printed in «Раздел 1» without its sheet, rows that contradict the printed
+        totals (see ``_check_plausibility``), no national total, no reporting year, a
+        year other than ``year``, a reporting period ending after ``snapshot_date``,
+        or no usable row.
 
     Notes
     -----
@@ -719,11 +969,11 @@ def load_cdep_form10a(path: str | Path, *, source_id: str | None = None,
     is probably offences. It is therefore kept out of ``additional`` and returned
     in ``meta["additional_unit_unspecified"]`` instead.
     """
-    return _load_form(path, "10a", source_id, year)
+    return _load_form(path, "10a", source_id, year, snapshot_date)
 
 
 def load_cdep_form10_3(path: str | Path, *, source_id: str | None = None,
-                       year: int | None = None) -> LoadResult:
+                       year: int | None = None, snapshot_date: dt.date | None = None) -> LoadResult:
     """Load one annual form 10.3 (K7) workbook: persons convicted by main charge.
 
     Parameters
@@ -733,7 +983,9 @@ def load_cdep_form10_3(path: str | Path, *, source_id: str | None = None,
     source_id : str, optional
         Identifier written into ``source_id``; default ``'cdep_form10_3'``.
     year : int, optional
-        Reporting year; by default from the title sheet, else the file name.
+        Expected reporting year, as for :func:`load_cdep_form10a`.
+    snapshot_date : date, optional
+        As for :func:`load_cdep_form10a`.
 
     Returns
     -------
@@ -754,4 +1006,4 @@ def load_cdep_form10_3(path: str | Path, *, source_id: str | None = None,
     ``totalConvicted``, …); the values are the official ones and the loader reads
     those headers too.
     """
-    return _load_form(path, "10.3", source_id, year)
+    return _load_form(path, "10.3", source_id, year, snapshot_date)

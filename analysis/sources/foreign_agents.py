@@ -35,7 +35,15 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from ..errors import AnalysisWarning, InputError
-from .base import LoadResult, looks_like_html, read_bytes
+from .base import (
+    LoadResult,
+    decode_text,
+    looks_like_html,
+    read_bytes,
+    read_csv_records,
+    snapshot_bound,
+    text_row_problems,
+)
 from ._text import (
     FOREIGN_AGENTS_START,
     EventBuilder,
@@ -61,6 +69,9 @@ HEADER_SEARCH_ROWS = 50
 # Fields read from a tabular layout; every other column (identifiers, addresses,
 # members, domains, bank accounts, publication date) is ignored.
 _REQUIRED = ("entry_id", "name", "basis", "included", "excluded")
+#: Header fields that hold personal data: never read, never shown in a rejects table.
+_PERSONAL_FIELDS = frozenset({"birth_date", "snils", "ogrn", "inn", "registration_number", "address",
+                              "members", "bank"})
 _DESCRIPTION = {
     "entry_id": "'№ п/п'",
     "name": "'Полное наименование … / ФИО …'",
@@ -103,6 +114,12 @@ def _header_field(text: Any) -> str | None:
         return "snils"
     if key.startswith("огрн"):
         return "ogrn"
+    if key.startswith("инн"):
+        return "inn"
+    if key.startswith("регистрационн"):
+        return "registration_number"
+    if key.startswith("адрес"):
+        return "address"
     return None
 
 
@@ -136,12 +153,15 @@ def _is_blank(cells: Sequence[Any]) -> bool:
 
 
 def _add_table_rows(builder: EventBuilder, rows: list[Sequence[Any]], *, first_row: int,
-                    header: Sequence[Any], cols: dict[str, int]) -> int:
+                    header: Sequence[Any], cols: dict[str, int],
+                    bad_rows: dict[int, tuple[str | None, str]] | None = None) -> int:
     """Turn the data rows below a header into events; return the number of input rows.
 
     Trailing blank rows are not input rows; a blank row between data rows is
-    recorded as skipped.
+    recorded as skipped. ``bad_rows`` maps a row number to (column, reason) for rows
+    already found unusable while reading the text (they are rejected as they are).
     """
+    bad_rows = bad_rows or {}
     last = len(rows)
     while last and _is_blank(rows[last - 1]):
         last -= 1
@@ -152,6 +172,9 @@ def _add_table_rows(builder: EventBuilder, rows: list[Sequence[Any]], *, first_r
 
     for k, cells in enumerate(rows[:last]):
         row_no = first_row + k
+        if row_no in bad_rows:
+            builder.reject(row_no, bad_rows[row_no][0], None, bad_rows[row_no][1])
+            continue
         if _is_blank(cells):
             builder.reject(row_no, None, None, "blank row", status="skipped")
             continue
@@ -224,13 +247,21 @@ def _export_timestamp(title_rows: Sequence[Sequence[Any]]) -> dt.datetime | None
     return None
 
 
-def _snapshot_bound(snapshot_date: dt.date | None, found: dt.date | None = None) -> dt.date:
-    """Latest plausible date: the given snapshot date, else the file's own, else today."""
-    if snapshot_date is not None:
-        return snapshot_date
-    if found is not None:
-        return found
-    return dt.date.today()
+def _snapshot_bound(file: str, snapshot_date: dt.date | None, stamp: dt.datetime | None = None) -> dt.date:
+    """Latest plausible date: the snapshot date, checked against the file's own export stamp.
+
+    The stamp (cell A2 of the ministry's export) may not be later than the given
+    snapshot date (the manifest's, or ``validate --as-of``), nor later than today when no
+    snapshot date is given. Without either, today is the bound, with a warning.
+    """
+    if stamp is not None:
+        if snapshot_date is not None and stamp.date() > snapshot_date:
+            raise InputError(file, f"export stamp {stamp:%Y-%m-%d %H:%M} is after the snapshot date "
+                                   f"{snapshot_date:%Y-%m-%d}")
+        if snapshot_date is None and stamp.date() > dt.date.today():
+            raise InputError(file, f"export stamp {stamp:%Y-%m-%d %H:%M} is in the future")
+        return stamp.date()
+    return snapshot_bound(file, snapshot_date)
 
 
 # ---------------------------------------------------------------------------
@@ -294,16 +325,18 @@ def load_foreign_agents_xlsx(path: str | Path, *, source_id: str | None = None,
     source_id : str, optional
         Identifier written into the result (default ``"foreign_agents_xlsx"``).
     snapshot_date : date, optional
-        Date of the export; dates after it are rejected. Defaults to the export
-        timestamp found above the header row (cell A2 of the official export),
-        else today.
+        Date of the export (the manifest's snapshot date, or ``validate --as-of``);
+        dates after it are rejected, and an export timestamp above the header row
+        (cell A2 of the official export) later than it makes the file unusable.
+        Defaults to that timestamp, else today (with a warning).
 
     Returns
     -------
     LoadResult
         ``frame``: one event per registry row; ``rejects``: one row per rejected
         input row; ``meta``: ``sheet``, ``header_row``, ``exported_at``,
-        ``snapshot_date``, ``trailing_blank_rows`` and counts of unrecognised wordings.
+        ``snapshot_date``, ``trailing_blank_rows``, ``same_event_two_numbers`` and
+        counts of unrecognised wordings.
 
     Raises
     ------
@@ -311,7 +344,8 @@ def load_foreign_agents_xlsx(path: str | Path, *, source_id: str | None = None,
         Empty file, HTML page, not a workbook (or an old ``.xls``), damaged or
         unsafe XML, no sheet with a ``№ п/п`` header row, a required column
         missing (number, name, legal basis, inclusion date, exclusion date, type),
-        or no data rows below the header.
+        no data rows below the header, an export stamp after the snapshot date (or
+        in the future), or no usable row at all.
 
     Notes
     -----
@@ -355,16 +389,20 @@ def load_foreign_agents_xlsx(path: str | Path, *, source_id: str | None = None,
 
 
 def _load_table(rows: Sequence[Sequence[Any]], h: int, *, file: str, source_id: str,
-                snapshot_date: dt.date | None, need_type: bool, meta: dict[str, Any]) -> LoadResult:
+                snapshot_date: dt.date | None, need_type: bool, meta: dict[str, Any],
+                bad_rows: dict[int, tuple[str | None, str]] | None = None) -> LoadResult:
     """Events from a table whose header is ``rows[h]`` (XLSX export or CSV): the shared tail of both loaders."""
     header = rows[h]
     cols = _map_columns(header, file, h + 1, need_type=need_type)
     exported_at = _export_timestamp(rows[:h])
-    bound = _snapshot_bound(snapshot_date, exported_at.date() if exported_at else None)
+    bound = _snapshot_bound(file, snapshot_date, exported_at)
     builder = EventBuilder(registry=REGISTRY, source_id=source_id, file=file,
-                           not_before=FOREIGN_AGENTS_START, not_after=bound)
+                           not_before=FOREIGN_AGENTS_START, not_after=bound,
+                           personal_columns=[clean_text(c) for j, c in enumerate(header)
+                                             if _header_field(c) in _PERSONAL_FIELDS])
     data_rows = rows[h + 1:]
-    n = _add_table_rows(builder, data_rows, first_row=h + 2, header=header, cols=cols)
+    n = _add_table_rows(builder, data_rows, first_row=h + 2, header=header, cols=cols,
+                        bad_rows=bad_rows or {})
     if n == 0:
         raise InputError(file, "has a header row but no data rows", row=h + 1)
     meta = {**meta, "header_row": h + 1,
@@ -376,23 +414,6 @@ def _load_table(rows: Sequence[Sequence[Any]], h: int, *, file: str, source_id: 
 # ---------------------------------------------------------------------------
 # CSV
 # ---------------------------------------------------------------------------
-
-
-def _decode_csv(data: bytes, file: str) -> tuple[str, str]:
-    """Text of a CSV file: UTF-8 (with or without BOM), else Windows-1251."""
-    try:
-        return data.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError as exc:
-        if exc.reason == "unexpected end of data":
-            # valid UTF-8 up to a character cut in half at the end: a truncated file,
-            # not another encoding (its bytes may still happen to be valid cp1251)
-            raise InputError(file, f"is not valid UTF-8: it ends inside a character at byte {exc.start} "
-                                   "(the file looks truncated)") from None
-    try:
-        text = data.decode("cp1251")
-    except UnicodeDecodeError:
-        raise InputError(file, "is neither UTF-8 nor Windows-1251 text") from None
-    return text, "cp1251"
 
 
 def load_foreign_agents_csv(path: str | Path, *, source_id: str | None = None,
@@ -425,8 +446,9 @@ def load_foreign_agents_csv(path: str | Path, *, source_id: str | None = None,
     Raises
     ------
     InputError
-        Empty, HTML, undecodable or malformed file; no header row with
-        ``№ п/п``; a required column missing; no data rows below the header.
+        Empty, HTML, binary (:func:`~analysis.sources.base.decode_text`),
+        undecodable or malformed file; no header row with ``№ п/п``; a required
+        column missing; no data rows below the header; no usable row.
 
     Warns
     -----
@@ -438,7 +460,11 @@ def load_foreign_agents_csv(path: str | Path, *, source_id: str | None = None,
     -----
     ``source_row`` is the CSV record number with the header as record 1, i.e. the
     row number a spreadsheet shows when it opens the file (a quoted line break
-    inside a cell does not start a new row). Without a type column, the category
+    inside a cell does not start a new row). A row with bytes that are not valid in
+    the file's encoding, a NUL byte or an over-long cell is rejected on its own, and
+    so is the last record when the file does not end with a line break (it may have
+    been cut short: a record cut after its last comma reads as "not excluded").
+    Without a type column, the category
     is inferred only when unambiguous (:func:`analysis.sources._text.infer_category`):
     the identifier columns are tested for being filled and then discarded.
     """
@@ -447,18 +473,13 @@ def load_foreign_agents_csv(path: str | Path, *, source_id: str | None = None,
     data = read_bytes(path)
     if looks_like_html(data):
         raise InputError(file, "is an HTML page, not a CSV table")
-    if data.startswith(b"PK") or b"\x00" in data[:4096]:
-        raise InputError(file, "is a binary file, not a CSV table")
-    text, encoding = _decode_csv(data, file)
+    text, encoding = decode_text(data, file)
     if encoding != "utf-8":
         warnings.warn(f"{file}: not UTF-8; read as Windows-1251 (cp1251)", AnalysisWarning,
                       stacklevel=2)
     found = None
     for delimiter in (",", ";", "\t"):
-        try:
-            records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-        except csv.Error as exc:
-            raise InputError(file, f"is not a well-formed CSV table ({exc})") from None
+        records = read_csv_records(text, file, delimiter=delimiter)
         for i, cells in enumerate(records[:HEADER_SEARCH_ROWS]):
             if _is_header_row(cells):
                 found = (delimiter, records, i)
@@ -468,11 +489,12 @@ def load_foreign_agents_csv(path: str | Path, *, source_id: str | None = None,
     if found is None:
         raise InputError(file, "no header row with '№ п/п', a name and an inclusion date")
     delimiter, records, h = found
+    bad_rows = text_row_problems(records, text, header=[clean_text(c) for c in records[h]])
     meta = {"format": "csv", "encoding": encoding, "delimiter": delimiter}
     if encoding != "utf-8":
         meta["note"] = "file is not UTF-8; decoded as Windows-1251"
     return _load_table(records, h, file=file, source_id=sid, snapshot_date=snapshot_date, need_type=False,
-                       meta=meta)
+                       meta=meta, bad_rows=bad_rows)
 
 
 # ---------------------------------------------------------------------------
@@ -521,9 +543,10 @@ def load_foreign_agents_pdf_json(path: str | Path, *, source_id: str | None = No
     file = str(path)
     sid = source_id or "foreign_agents_pdf_json"
     items = read_json(path)
-    bound = _snapshot_bound(snapshot_date)
+    bound = _snapshot_bound(file, snapshot_date)
     builder = EventBuilder(registry=REGISTRY, source_id=sid, file=file,
-                           not_before=FOREIGN_AGENTS_START, not_after=bound)
+                           not_before=FOREIGN_AGENTS_START, not_after=bound,
+                           personal_columns=_PDF_JSON_PERSONAL)
     records = json_records(items, file, builder,
                            required=("id", "fullName", "law", "dateIn", "dateOut"))
     for row, rec in records:
@@ -550,6 +573,10 @@ def load_foreign_agents_pdf_json(path: str | Path, *, source_id: str | None = No
         )
     return builder.result(rows_in=len(items), meta={"format": "pdf_json",
                                                     "snapshot_date": bound.isoformat()})
+
+
+#: Keys of the PDF-parsed JSON that hold personal data (never read beyond "is it filled").
+_PDF_JSON_PERSONAL = ("dob", "ogrn", "inn", "regNum", "snils", "address", "members")
 
 
 def _filled(value: Any) -> bool:
@@ -600,7 +627,7 @@ def load_foreign_agents_rest_json(path: str | Path, *, source_id: str | None = N
     file = str(path)
     sid = source_id or "foreign_agents_rest_json"
     items = read_json(path)
-    bound = _snapshot_bound(snapshot_date)
+    bound = _snapshot_bound(file, snapshot_date)
     builder = EventBuilder(registry=REGISTRY, source_id=sid, file=file,
                            not_before=FOREIGN_AGENTS_START, not_after=bound)
     records = json_records(items, file, builder, required=("name", "is_person", "dateIn"))

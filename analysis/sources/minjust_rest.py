@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import AnalysisWarning, InputError
-from .base import LoadResult
+from .base import LoadResult, snapshot_bound
 from ._text import (
     FOREIGN_AGENTS_START,
     EventBuilder,
@@ -40,6 +40,10 @@ FIELDS = {
     "field_5_s": "exclusion decision date",
     "field_7_s": "type of foreign agent",
 }
+
+#: Fields that hold personal data (registration number, INN and everything after the
+#: type); never read, and never shown in a rejects table.
+PERSONAL_FIELDS = frozenset({"field_8_s", "field_9_s"} | {f"field_{i}_{t}" for i in range(10, 41) for t in "si"})
 
 _LOOKS_LIKE_DATE = re.compile(r"^\s*\d{2}\.\d{2}\.\d{4}\s*$")
 
@@ -77,7 +81,7 @@ def load_minjust_rest_values(path: str | Path, *, source_id: str | None = None,
     source_id : str, optional
         Identifier written into the result (default ``"minjust_rest_values"``).
     snapshot_date : date, optional
-        Date of the download; later dates are rejected (default: today).
+        Date of the download; later dates are rejected (default: today, with a warning).
 
     Returns
     -------
@@ -111,9 +115,10 @@ def load_minjust_rest_values(path: str | Path, *, source_id: str | None = None,
     file = str(path)
     sid = source_id or "minjust_rest_values"
     values, sizes = _values(read_json(path), file)
-    bound = snapshot_date or dt.date.today()
+    bound = snapshot_bound(file, snapshot_date)
     builder = EventBuilder(registry="foreign_agents", source_id=sid, file=file,
-                           not_before=FOREIGN_AGENTS_START, not_after=bound)
+                           not_before=FOREIGN_AGENTS_START, not_after=bound,
+                           personal_columns=PERSONAL_FIELDS)
     records = json_records(values, file, builder, what="entries that are JSON objects",
                            required=("field_1_i", "field_2_s", "field_4_s"))
     dated = [rec.get("field_4_s") for _, rec in records

@@ -13,8 +13,7 @@ appears, the row number is that of the record, counted the same way).
 """
 from __future__ import annotations
 
-import csv
-import io
+import datetime as dt
 import re
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,16 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from ..errors import InputError
-from .base import LoadResult, RejectLog, looks_like_html, read_bytes
+from .base import (
+    LoadResult,
+    RejectLog,
+    decode_text,
+    looks_like_html,
+    read_bytes,
+    read_csv_records,
+    snapshot_bound,
+    text_row_problems,
+)
 
 __all__ = ["PUBLISHED_COLUMNS", "PublishedFigureSchema", "load_published_convictions"]
 
@@ -64,17 +72,6 @@ class PublishedFigureSchema(pa.DataFrameModel):
         return df["period_end"] >= df["period_start"]
 
 
-def _decode(path: str | Path, data: bytes) -> str:
-    if looks_like_html(data):
-        raise InputError(str(path), "is an HTML page, not a CSV file")
-    if data[:4] == b"PK\x03\x04" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise InputError(str(path), "is a spreadsheet workbook, not a CSV file")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(str(path), f"is not UTF-8 text (byte {exc.start})") from None
-
-
 def _parse_date(text: str) -> pd.Timestamp | None:
     if not _DATE_RE.match(text):
         return None
@@ -84,7 +81,10 @@ def _parse_date(text: str) -> pd.Timestamp | None:
         return None
 
 
-def _check_row(rec: dict[str, str]) -> tuple[dict[str, Any] | None, tuple[str, str, str] | None]:
+_INT64_MAX = 2 ** 63 - 1
+
+
+def _check_row(rec: dict[str, str], bound: dt.date) -> tuple[dict[str, Any] | None, tuple[str, str, str] | None]:
     """Validate one record; return (clean row, None) or (None, (column, raw value, reason))."""
     for col in _REQUIRED:
         if not rec[col].strip():
@@ -97,12 +97,17 @@ def _check_row(rec: dict[str, str]) -> tuple[dict[str, Any] | None, tuple[str, s
         return None, ("period_end", rec["period_end"], "not a date in YYYY-MM-DD form")
     if end < start:
         return None, ("period_end", rec["period_end"], "period ends before it starts")
+    if end.date() > bound:
+        return None, ("period_end", rec["period_end"],
+                      f"period ends after the date the figures were collected ({bound:%d.%m.%Y})")
     measure = rec["measure"].strip()
     if not _MEASURE_RE.match(measure):
         return None, ("measure", rec["measure"], "measure is not a snake_case name")
     raw_value = rec["value"].strip().replace("\u202f", "").replace("\xa0", "")
     if not re.fullmatch(r"\d+", raw_value):
         return None, ("value", rec["value"], "value is not a non-negative whole number")
+    if len(raw_value) > 18 and int(raw_value) > _INT64_MAX:
+        return None, ("value", rec["value"], f"value has {len(raw_value)} digits, more than any count can")
     clean = {
         "article": rec["article"].strip(),
         "code": rec["code"].strip(),
@@ -118,7 +123,8 @@ def _check_row(rec: dict[str, str]) -> tuple[dict[str, Any] | None, tuple[str, s
     return clean, None
 
 
-def load_published_convictions(path: str | Path, *, source_id: str | None = None) -> LoadResult:
+def load_published_convictions(path: str | Path, *, source_id: str | None = None,
+                                snapshot_date: dt.date | None = None) -> LoadResult:
     """Load the published-figures table ``convictions_by_article.csv``.
 
     Parameters
@@ -127,6 +133,10 @@ def load_published_convictions(path: str | Path, *, source_id: str | None = None
         The CSV file (UTF-8, comma-separated, header row).
     source_id : str, optional
         Identifier written into ``source_id``; default ``'published_convictions_csv'``.
+    snapshot_date : date, optional
+        Date the figures were collected (the manifest's snapshot date, or
+        ``validate --as-of``): a figure whose period ends later is rejected.
+        Default: today, with a warning.
 
     Returns
     -------
@@ -134,15 +144,19 @@ def load_published_convictions(path: str | Path, *, source_id: str | None = None
         ``frame`` follows :class:`PublishedFigureSchema` (dates as timestamps,
         ``value`` as int, empty ``source_url``/``source_quote`` as None); ``rejects``
         has one row per record with an empty required field, a malformed date, a
-        period that ends before it starts, a measure that is not a snake_case name,
-        a value that is not a non-negative whole number, or the wrong number of
-        fields. ``meta`` lists ``ignored_columns`` (extra columns, not kept).
+        period that ends before it starts or after ``snapshot_date``, a measure
+        that is not a snake_case name, a value that is not a non-negative whole
+        number (or too long to be one), the wrong number of fields, a cell that is
+        not valid UTF-8 or holds a NUL byte, or that is the cut last record of a
+        file without a final line break; and rows that fail the checks between
+        rows (``_cross_row_checks``: exact repeats, a part larger than its whole). ``meta`` lists ``ignored_columns`` (extra columns, not kept).
 
     Raises
     ------
     InputError
-        When the file is missing, empty, an HTML page or a workbook, not UTF-8,
-        not parseable as CSV, or lacks one of :data:`PUBLISHED_COLUMNS`.
+        When the file is missing, empty, an HTML page, a workbook or other binary
+        file, not UTF-8 text, not parseable as CSV, lacks one of
+        :data:`PUBLISHED_COLUMNS`, or has no usable row.
 
     Notes
     -----
@@ -151,19 +165,22 @@ def load_published_convictions(path: str | Path, *, source_id: str | None = None
     summed or converted here.
     """
     sid = source_id or "published_convictions_csv"
-    text = _decode(path, read_bytes(path))
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error as exc:
-        raise InputError(str(path), f"cannot be parsed as CSV ({exc})") from None
+    file = str(path)
+    data = read_bytes(path)
+    if looks_like_html(data):
+        raise InputError(file, "is an HTML page, not a CSV file")
+    text, _ = decode_text(data, file, allow_cp1251=False)
+    rows = read_csv_records(text, file)
     if not rows:
-        raise InputError(str(path), "file is empty")
+        raise InputError(file, "file is empty")
     header = [h.strip() for h in rows[0]]
     missing = [c for c in PUBLISHED_COLUMNS if c not in header]
     if missing:
-        raise InputError(str(path), f"required column missing: {', '.join(missing)}", row=1)
+        raise InputError(file, f"required column missing: {', '.join(missing)}", row=1)
     index = {c: header.index(c) for c in PUBLISHED_COLUMNS}
     ignored = [h for h in header if h not in PUBLISHED_COLUMNS]
+    bound = snapshot_bound(file, snapshot_date)
+    text_problems = text_row_problems(rows, text, header=header)
 
     log = RejectLog(sid)
     kept: list[dict[str, Any]] = []
@@ -172,18 +189,25 @@ def load_published_convictions(path: str | Path, *, source_id: str | None = None
         if not any(f.strip() for f in fields):
             continue  # blank line: not a data row
         rows_in += 1
+        if number in text_problems:
+            log.add(number, text_problems[number][0], None, text_problems[number][1])
+            continue
         if len(fields) != len(header):
             log.add(number, None, ",".join(fields),
                     f"record has {len(fields)} fields, the header has {len(header)}")
             continue
         rec = {c: fields[i] for c, i in index.items()}
-        clean, problem = _check_row(rec)
+        clean, problem = _check_row(rec, bound)
         if problem is not None:
             log.add(number, *problem)
             continue
         clean["source_id"] = sid
         clean["source_row"] = number
         kept.append(clean)
+    kept = _cross_row_checks(kept, log)
+    if not kept:
+        raise InputError(file, f"no usable row: all {rows_in} data rows were rejected "
+                               f"(first reason: {log.first_reason() or 'none'})")
 
     frame = pd.DataFrame(kept, columns=PUBLISHED_COLUMNS + ["source_id", "source_row"])
     frame = frame.astype({
@@ -195,4 +219,59 @@ def load_published_convictions(path: str | Path, *, source_id: str | None = None
         frame[col] = pd.Series(frame[col].tolist(), index=frame.index, dtype="str")
     frame = PublishedFigureSchema.validate(frame, lazy=True)
     return LoadResult(frame=frame, rejects=log.frame(), rows_in=rows_in, source_id=sid,
-                      file=str(path), meta={"ignored_columns": ignored, "columns": header})
+                      file=file, meta={"ignored_columns": ignored, "columns": header,
+                                       "snapshot_date": bound.isoformat()})
+
+
+#: Measures that count persons among those convicted under the main charge (form 10.3
+#: punishment columns), so none can exceed ``convicted_main_charge`` for the same figure.
+_PARTS_OF_MAIN = ("sentenced_real_imprisonment_main_charge", "sentenced_life_imprisonment_main_charge",
+                  "sentenced_suspended_main_charge", "fined_main_charge")
+#: (part, whole): measures of which the first can never exceed the second for the same
+#: article, article code and period (main or additional charge ⊂ main + additional).
+_PART_OF = tuple((m, "convicted_main_charge") for m in _PARTS_OF_MAIN) + (
+    ("convicted_main_charge", "convicted_total_main_or_additional"),
+    ("convicted_additional_charge_persons", "convicted_total_main_or_additional"),
+)
+
+
+def _cross_row_checks(kept: list[dict[str, Any]], log: RejectLog) -> list[dict[str, Any]]:
+    """Checks between rows that passed the row checks; returns the rows still kept.
+
+    * An exact repeat (same article, code, period, measure, value and source) is
+      skipped: the figure is listed once.
+    * A figure that is part of another (:data:`_PART_OF`: a punishment within the
+      persons convicted under the main charge, main or additional charge within the
+      total) cannot exceed it for the same article, code and period. When it does,
+      both rows are rejected: which one is wrong cannot be told.
+
+    Only rows that passed the row checks take part, so a row rejected for its format
+    never drags a correct partner down with it.
+    """
+    out: list[dict[str, Any]] = []
+    seen: dict[tuple, int] = {}
+    for row in kept:
+        key = (row["article"], row["code"], row["period_start"], row["period_end"], row["measure"],
+               row["value"], row["source_name"])
+        if key in seen:
+            log.add(row["source_row"], None, None, f"repeats row {seen[key]} (same figure, period and source)",
+                    "skipped")
+            continue
+        seen[key] = row["source_row"]
+        out.append(row)
+    by_figure: dict[tuple, dict[str, list[dict[str, Any]]]] = {}
+    for row in out:
+        fig = (row["article"], row["code"], row["period_start"], row["period_end"])
+        by_figure.setdefault(fig, {}).setdefault(row["measure"], []).append(row)
+    bad: set[int] = set()
+    for fig, measures in by_figure.items():
+        for part, whole in _PART_OF:
+            for p in measures.get(part, []):
+                for w in measures.get(whole, []):
+                    if p["value"] > w["value"]:
+                        for a, b in ((p, w), (w, p)):
+                            log.add(a["source_row"], "value", a["value"],
+                                    f"{part} ({p['value']:,}) exceeds {whole} ({w['value']:,}) of row "
+                                    f"{b['source_row']} for the same article and period")
+                            bad.add(a["source_row"])
+    return [row for row in out if row["source_row"] not in bad]

@@ -7,6 +7,8 @@ Excel row with its file, sheet and row number), the chapter totals printed in
 """
 from __future__ import annotations
 
+import datetime as dt
+
 
 import pandas as pd
 import pytest
@@ -183,11 +185,13 @@ def test_year_and_months_from_title_sheet_agree_with_file_name(forms):
         assert (res.frame["year"] == res.meta["year"]).all()
 
 
-def test_year_argument_overrides(mirror):
-    res = load_cdep_form10_3(mirror / "cdep_annual_forms/ExcelFiles/Main/2016main.xls", year=2099,
-                             source_id="x")
-    assert res.meta["year_source"] == "argument" and res.meta["year_in_file"] == 2016
-    assert set(res.frame["year"]) == {2099} and set(res.frame["source_id"]) == {"x"}
+def test_year_argument_must_agree_with_the_title_sheet(mirror):
+    path = mirror / "cdep_annual_forms/ExcelFiles/Main/2016main.xls"
+    with pytest.raises(InputError, match="reporting year 2016, but 2099 was expected"):
+        load_cdep_form10_3(path, year=2099, source_id="x", snapshot_date=dt.date(2025, 7, 20))
+    res = load_cdep_form10_3(path, year=2016, source_id="x", snapshot_date=dt.date(2025, 7, 20))
+    assert res.meta["year_source"] == "title sheet" and res.meta["year_in_file"] == 2016
+    assert set(res.frame["year"]) == {2016} and set(res.frame["source_id"]) == {"x"}
 
 
 def test_skipped_rows_carry_their_kind(forms):
@@ -429,6 +433,12 @@ HEAD_10A = [
 ]
 
 
+#: Snapshot date for the synthetic workbooks (their reporting year 2030 must be over by then).
+AS_OF = dt.date(2031, 6, 1)
+#: A national total row, which every form prints (the plausibility checks need it).
+NATIONAL = ["ВСЕГО ПО РАЗДЕЛАМ", "", 0.0, 100000.0, 1000.0, 1000.0, 0.0, 0.0, 0.0]
+
+
 def planted_10a():
     rows = HEAD_10A + [
         ["ВСЕГО ПО РАЗДЕЛАМ (сумма строк 2, 8)", "", 1.0, 100.0, 20.0, 30.0, 0.0, 0.0, 0.0],   # 5 total
@@ -460,7 +470,7 @@ def _reasons(res):
 
 
 def test_planted_form10a_rows_are_classified():
-    res = _parse_grids([TITLE, planted_10a()], "planted.xls", "10a", None, None)
+    res = _parse_grids([TITLE, planted_10a()], "planted.xls", "10a", None, None, AS_OF)
     res.check_accounting()
     assert res.meta["year"] == 2030 and res.meta["months"] == 12 and res.meta["additional_unit"] == "persons"
     assert res.rows_in == 16 and res.accepted == 6 and res.rejected == 10
@@ -486,15 +496,16 @@ def test_planted_form10a_rows_are_classified():
 
 
 def _sheet_10a(rows, head=HEAD_10A, name="Раздел 15 (Гл. 29)"):
-    return _Grid(name, head + rows)
+    """A parts sheet: the header block (Excel rows 1–4), the national total (row 5), then ``rows``."""
+    return _Grid(name, head + [NATIONAL] + rows)
 
 
 def test_bare_article_row_that_is_not_the_sum_is_its_own_population():
     # «116» next to «116 ч. 1» with a different count is another edition, not a total.
     sheet = _sheet_10a([["Побои", "116", 1.0, 3285.0, 1.0, 1.0, 0, 0, 0],
                         ["Побои", "116 ч. 1", 2.0, 535.0, 0.0, 0.0, 0, 0, 0]])
-    res = _parse_grids([TITLE, sheet], "x.xls", "10a", None, None)
-    assert res.accepted == 2 and res.rejected == 0
+    res = _parse_grids([TITLE, sheet], "x.xls", "10a", None, None, AS_OF)
+    assert res.accepted == 2 and res.rejected == 1  # the national total row is skipped
     assert part_sum(res, "116", "main") == 3820
 
 
@@ -517,13 +528,14 @@ def test_point_and_subset_sections_are_skipped_whole():
         ["А", "", 1.0, 2.0, 3.0],
         ["280 ч. 2", 1.0, 200.0, 10.0, 10.0],
     ])
-    res = _parse_grids([TITLE, parts, points, subset], "x.xls", "10a", None, None)
+    res = _parse_grids([TITLE, parts, points, subset], "x.xls", "10a", None, None, AS_OF)
     res.check_accounting()
     assert res.meta["data_sheets"] == {"Раздел 15 (Гл. 29)": "parts", "Раздел 21": "points", "Раздел 22": "subset"}
-    assert res.accepted == 1 and res.rejected == 3
+    assert res.accepted == 1 and res.rejected == 4  # 3 point / subset rows and the national total
     assert set(res.rejects["status"]) == {"skipped"}
-    assert res.rejects["reason"].str.contains("Раздел 2[12]").all()
-    assert set(split_source_row(r)[0] for r in res.rejects["source_row"]) == {2, 3}
+    in_sections = res.rejects[res.rejects["source_row"].map(lambda r: split_source_row(r)[0]) != 1]
+    assert len(in_sections) == 3 and in_sections["reason"].str.contains("Раздел 2[12]").all()
+    assert set(split_source_row(r)[0] for r in in_sections["source_row"]) == {2, 3}
 
 
 def test_2009_style_single_additional_column_is_flagged():
@@ -531,8 +543,8 @@ def test_2009_style_single_additional_column_is_flagged():
             ["Виды преступлений", "Статьи Уголовного кодекса Российской Федерации по частям", "№ стр.",
              "Число \nосужденных по основной статье", "Число \nосужденных по дополнительной квалификации"],
             ["А", "Б", "", 1.0, 2.0]]
-    sheet = _Grid("Раздел 1", head + [["Возбуждение", "282-1 ч. 1", 1.0, 0.0, 3.0]])
-    res = _parse_grids([TITLE, sheet], "x.xls", "10a", None, None)
+    sheet = _Grid("Раздел 1", head + [NATIONAL[:5], ["Возбуждение", "282-1 ч. 1", 1.0, 0.0, 3.0]])
+    res = _parse_grids([TITLE, sheet], "x.xls", "10a", None, None, AS_OF)
     assert res.meta["additional_unit"] == "unspecified"
     assert res.frame["charge"].tolist() == ["main"] and res.frame["article"].tolist() == ["282.1"]
     assert res.meta["additional_unit_unspecified"]["value"].tolist() == [3]
@@ -543,7 +555,7 @@ def test_form10a_without_additional_column_is_unusable():
              "Число осужденных по основной статье"]]
     sheet = _Grid("Раздел 1", head + [["x", "280 ч. 1", 1.0, 1.0]])
     with pytest.raises(InputError, match="additional-charge column") as info:
-        _parse_grids([TITLE, sheet], "some/file.xls", "10a", None, None)
+        _parse_grids([TITLE, sheet], "some/file.xls", "10a", None, None, AS_OF)
     assert "some/file.xls" in str(info.value)
 
 
@@ -555,7 +567,7 @@ def test_form10_3_english_headers_and_year_from_file_name():
         ["280.3 ч. 1", 2.0, 0.0],
         ["Воинские преступления", 12.0, 0.0],
     ])
-    res = _parse_grids([sheet], "data/2027main.xls", "10.3", None, None)
+    res = _parse_grids([sheet], "data/2027main.xls", "10.3", None, None, AS_OF)
     assert res.meta["year"] == 2027 and res.meta["year_source"] == "file name"
     assert res.rows_in == 4 and res.accepted == 2 and res.rejected == 2
     assert res.frame["value"].tolist() == [16, 2] and set(res.frame["charge"]) == {"main"}
@@ -563,10 +575,10 @@ def test_form10_3_english_headers_and_year_from_file_name():
 
 
 def test_year_missing_everywhere_is_unusable():
-    sheet = _Grid("Раздел 1", [["clause", "totalConvicted"], ["275", 16.0]])
+    sheet = _Grid("Раздел 1", [["clause", "totalConvicted"], ["Всего по составам УК РФ", 20.0], ["275", 16.0]])
     with pytest.raises(InputError, match="year"):
-        _parse_grids([sheet], "main.xls", "10.3", None, None)
-    res = _parse_grids([sheet], "main.xls", "10.3", None, 2026)
+        _parse_grids([sheet], "main.xls", "10.3", None, None, AS_OF)
+    res = _parse_grids([sheet], "main.xls", "10.3", None, 2026, AS_OF)
     assert res.meta["year"] == 2026
 
 
@@ -574,10 +586,11 @@ def test_lumped_range_of_articles_is_combined_not_total():
     sheet = _sheet_10a([
         ["ВСЕГО ПО ГЛАВЕ 21", "158-168", 1.0, 50.0, 0.0, 0.0, 0, 0, 0],
         ["Мошенничество в сфере кредитования; …", "159.1-159.6", 2.0, 24.0, 2.0, 16.0, 0, 0, 0],
+        ["Кража", "158 ч. 1", 3.0, 26.0, 0.0, 0.0, 0, 0, 0],
     ])
-    res = _parse_grids([TITLE, sheet], "x.xls", "10a", None, None)
+    res = _parse_grids([TITLE, sheet], "x.xls", "10a", None, None, AS_OF)
     reasons = _reasons(res)
-    assert reasons[5][1].startswith("total row") and reasons[6][1].startswith("combined row")
+    assert reasons[6][1].startswith("total row") and reasons[7][1].startswith("combined row")
     assert res.meta["combined_rows"][0]["components"][0] == ("159.1", None)
     assert len(res.meta["combined_rows"][0]["components"]) == 6
 
@@ -617,11 +630,11 @@ def test_planted_rows_are_accounted_for(kinds, data):
         v = float(data.draw(st.integers(0, 500)))
         if kind == "part":  # parted articles 200–299; bare articles 300–361: a bare row is never a total
             code = f"{data.draw(st.integers(200, 299))} ч. {data.draw(st.integers(1, 5))}"
-            rows.append(["вид", code, float(i), v, 1.0, 1.0])
+            rows.append([f"вид {i}", code, float(i), v, 1.0, 1.0])  # labels differ, as the forms' rows do
             planted_main += int(v)
             expected_accepted += 1
         elif kind == "bare":
-            rows.append(["вид", float(data.draw(st.integers(300, 361))), float(i), v, 0.0, 0.0])
+            rows.append([f"вид {i}", float(data.draw(st.integers(300, 361))), float(i), v, 0.0, 0.0])
             planted_main += int(v)
             expected_accepted += 1
         elif kind == "total":
@@ -643,8 +656,14 @@ def test_planted_rows_are_accounted_for(kinds, data):
              "Число осужденных по основной статье", "Дополнительная квалификация. Осуждено", ""],
             ["", "", "", "", "по числу лиц*", "по количеству составов"],
             ["А", "Б", "", 1.0, 2.0, 3.0]]
-    res = _parse_grids([TITLE, _Grid("Раздел 1", head + rows)], "p.xls", "10a", None, None)
+    sheet = _Grid("Раздел 1", head + [["ВСЕГО ПО РАЗДЕЛАМ", "", 0.0, 10.0 ** 6, 0.0, 0.0]] + rows)
+    if expected_accepted == 0:
+        with pytest.raises(InputError, match="no usable row"):
+            _parse_grids([TITLE, sheet], "p.xls", "10a", None, None, AS_OF)
+        return
+    res = _parse_grids([TITLE, sheet], "p.xls", "10a", None, None, AS_OF)
     res.check_accounting()
+    n_data += 1  # the national total
     assert res.rows_in == n_data
     assert res.accepted == expected_accepted
     assert int(res.frame.loc[res.frame["charge"] == "main", "value"].sum()) == planted_main

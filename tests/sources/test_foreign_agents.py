@@ -327,11 +327,13 @@ BAD_ROWS = [
     (_row("14", "Четырнадцатый", "01.03.2024", "01.02.2024"), 4, "exclusion before inclusion", "01.02.2024"),
     (_row("15", "   ", "01.03.2024"), 1, "blank name", "   "),
     (_row("16", None, "01.03.2024"), 1, "blank name", None),
-    (_row("17", "Семнадцатый", "01.03.2012"), 3, "before the registry existed", "01.03.2012"),
+    # a date before the registry existed may be a date of birth in the wrong column: never shown
+    (_row("17", "Семнадцатый", "01.03.2012"), 3, "before the registry existed", "<redacted: a date before 21.11.2012>"),
     (_row("18", "Восемнадцатый", "16.08.2025"), 3, "after the snapshot date", "16.08.2025"),
     (_row("19", "Девятнадцатый", ""), 3, "inclusion date missing", None),
     (_row("x20", "Двадцатый", "01.03.2024"), 0, "not a whole number", "x20"),
-    (_row("3", "Другой Третий", "01.03.2024"), 0, "already used by row", "3"),
+    # number 3 again, dated out of registry order (before number 2): the genuine row 6 is kept
+    (_row("3", "Другой Третий", "01.01.2021"), 0, "already used by row", "3"),
 ]
 
 
@@ -370,11 +372,15 @@ def test_unrecognised_type_is_unknown_with_a_warning(tmp_path):
     assert res.meta["unrecognised_category"] == {"Прочие субъекты": 1}
 
 
-def test_snapshot_date_argument_overrides_the_file(tmp_path):
-    res = load_foreign_agents_xlsx(_write_xlsx(tmp_path / "x.xlsx", GOOD),
-                                   snapshot_date=dt.date(2025, 8, 10))
-    assert res.accepted == 4
-    assert "after the snapshot date (10.08.2025)" in res.rejects["reason"].iloc[0]
+def test_export_stamp_is_checked_against_the_snapshot_date(tmp_path):
+    path = _write_xlsx(tmp_path / "x.xlsx", GOOD)  # stamp 2025-08-15 17:00
+    with pytest.raises(InputError, match="export stamp 2025-08-15 17:00 is after the snapshot date 2025-08-10"):
+        load_foreign_agents_xlsx(path, snapshot_date=dt.date(2025, 8, 10))
+    # a later snapshot date is an upper bound; the stamp stays the latest plausible date
+    res = load_foreign_agents_xlsx(_write_xlsx(tmp_path / "y.xlsx", GOOD + [_row("6", "Шестой", "16.08.2025")]),
+                                   snapshot_date=dt.date(2025, 9, 1))
+    assert res.accepted == 5 and res.meta["snapshot_date"] == "2025-08-15"
+    assert "after the snapshot date (15.08.2025)" in res.rejects["reason"].iloc[0]
 
 
 @pytest.mark.parametrize("missing", [0, 1, 2, 3, 4, 6])
@@ -542,20 +548,23 @@ def test_csv_export_layout_with_semicolons(tmp_path):
 
 
 def test_csv_bad_rows(tmp_path):
-    rows = [list(PDF_ROWS[0]), list(PDF_ROWS[1]), list(PDF_ROWS[1])]
+    rows = [list(r) for r in PDF_ROWS] + [list(PDF_ROWS[1])]
     rows[1][11] = "30.02.2023"
-    rows[2][0] = "1"  # same registry number as the first row, different content
+    rows[4][0] = "3"  # registry number 3 again, other content, dated after number 4: out of registry order
+    rows[4][11] = "01.03.2024"
     res = load_foreign_agents_csv(_bad_file(tmp_path, "r.csv", _csv_bytes(rows)))
     _check(res)
     assert res.rejects[["source_row", "column"]].values.tolist() == [
-        [3, "Дата принятия решения о включении"], [4, "№ п/п"]]
+        [3, "Дата принятия решения о включении"], [6, "№ п/п"]]
+    assert "already used by row 4" in res.rejects["reason"].iloc[1]
     _assert_no_identifiers(res, {SECRET_INN, SECRET_SNILS})
 
 
 @pytest.mark.parametrize("data, message", [
     (b"", "empty"),
     (b"<html><body>Not found</body></html>", "HTML"),
-    (b"PK\x03\x04binary", "binary"),
+    (b"PK\x03\x04binary", "zip archive"),
+    (b"a\x00b\n\x00\n\x00\n", "binary"),
     ("a,b,c\n1,2,3\n".encode(), "no header row"),
     (b"\x81\x98\x81", "neither UTF-8"),
 ])

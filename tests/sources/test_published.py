@@ -1,6 +1,8 @@
 """Tests of the published-figures table loader."""
 from __future__ import annotations
 
+import datetime as dt
+
 import csv
 import io
 
@@ -85,11 +87,19 @@ def test_empty_optional_fields_become_missing(tmp_path):
 
 
 def test_bom_extra_columns_and_blank_lines(tmp_path):
-    text = "\ufeff" + HEADER + ",note\n" + GOOD + ",x\n\n" + GOOD + ",y\n"
+    text = "\ufeff" + HEADER + ",note\n" + GOOD + ",x\n\n" + GOOD.replace("145", "146") + ",y\n"
     res = load_published_convictions(write(tmp_path, text))
     assert res.rows_in == 2 and res.accepted == 2
     assert res.meta["ignored_columns"] == ["note"]
     assert res.frame["source_row"].tolist() == [2, 4]
+
+
+def test_a_repeated_figure_is_listed_once(tmp_path):
+    text = HEADER + ",note\n" + GOOD + ",x\n" + GOOD + ",y\n"  # the same figure; only the ignored note differs
+    res = load_published_convictions(write(tmp_path, text))
+    assert res.rows_in == 2 and res.accepted == 1
+    assert res.rejects[["source_row", "status"]].values.tolist() == [[3, "skipped"]]
+    assert "repeats row 2" in res.rejects["reason"].iloc[0]
 
 
 def test_source_id_is_written(tmp_path):
@@ -147,7 +157,11 @@ def test_every_row_accounted_for(tmp_path_factory, rows):
         writer.writerow(r)
     path = tmp_path_factory.mktemp("prop") / "figures.csv"
     path.write_text(buf.getvalue(), encoding="utf-8")
-    res = load_published_convictions(path)
+    try:
+        res = load_published_convictions(path, snapshot_date=dt.date(2026, 11, 1))
+    except InputError as exc:  # every row rejected: nothing usable, the file is refused
+        assert "no usable row" in str(exc) or "file is empty" in str(exc)
+        return
     nonblank = sum(1 for r in rows if any(str(c).strip() for c in r))
     assert res.rows_in == nonblank
     assert res.accepted + res.rejected == res.rows_in

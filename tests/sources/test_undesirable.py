@@ -5,6 +5,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -147,7 +148,8 @@ def test_rest_bad_rows_and_order(tmp_path):
     ]
     res = load_undesirable_rest_json(_write(tmp_path, items), snapshot_date=dt.date(2020, 1, 1))
     _check(res)
-    assert res.frame["entry_id"].tolist() == [1, 5]
+    # an entry of another registry takes no number; rejected entries of this one keep theirs
+    assert res.frame["entry_id"].tolist() == [1, 4]
     assert res.frame["excluded_on"].iloc[1] == pd.Timestamp("2016-09-01")
     assert res.rejects["reason"].tolist() == [
         "not a DD.MM.YYYY date", "entry of another registry", "name is not text"]
@@ -179,3 +181,16 @@ def test_unusable_files(tmp_path, loader, data, message):
     with pytest.raises(InputError) as info:
         loader(path)
     assert message in str(info.value) and str(path) in str(info.value)
+
+
+def test_a_long_decision_lag_is_flagged_not_dropped(tmp_path):
+    # ten lags of 10 days, then one decision two years before its listing
+    items = [_scrape_rec(i, f"Фонд «{i}»", f"№ {i}-р от {10 + i:02d}.03.2016", f"{i:02d}.03.2016") for i in range(1, 11)]
+    items.append(_scrape_rec(11, "Фонд «Долгий»", "№ 11-р от 01.03.2018", "01.03.2016"))
+    with pytest.warns(AnalysisWarning, match=r"1 Prosecutor-General decision\(s\) precede the listing by more than"):
+        res = load_undesirable_scrape_json(_write(tmp_path, items))
+    _check(res)
+    assert len(res.frame) == 11 and res.rejects.empty
+    q1, q3 = np.percentile([10] * 10 + [730], [25, 75])
+    assert res.meta["lag_fence"]["fence_days"] == pytest.approx(q3 + 3 * (q3 - q1))
+    assert res.meta["long_lags"] == [{"row": 11, "lag_days": 730}]
