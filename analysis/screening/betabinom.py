@@ -19,10 +19,12 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize, special
 
-__all__ = ["PHI_MAX", "BetaBinomialFit", "fit_betabinomial", "betabinomial_loglik"]
+__all__ = ["PHI_MAX", "PHI_MIN", "BetaBinomialFit", "fit_betabinomial", "betabinomial_loglik"]
 
 #: Upper bound of the precision ``phi`` (``rho`` about 1e-8: binomial for any count here).
 PHI_MAX = 1e8
+#: Lower bound of the precision (``rho`` about 0.999: every year all or nothing).
+PHI_MIN = 1e-3
 
 
 def _lbeta(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -94,7 +96,7 @@ def _numeric_hessian(theta: np.ndarray, fun) -> np.ndarray:
 
 
 def fit_betabinomial(y: np.ndarray, n: np.ndarray, X: np.ndarray, *, offset: np.ndarray | None = None,
-                     start: np.ndarray | None = None) -> BetaBinomialFit:
+                     start: np.ndarray | None = None, covariance: bool = True) -> BetaBinomialFit:
     """Fit the beta-binomial regression of ``y`` successes out of ``n`` on ``X`` (logit link).
 
     Parameters
@@ -107,6 +109,8 @@ def fit_betabinomial(y: np.ndarray, n: np.ndarray, X: np.ndarray, *, offset: np.
         Fixed term added to the linear predictor (used for profile intervals).
     start : array, optional
         Starting coefficients; default the binomial GLM solution.
+    covariance : bool, default True
+        Compute the covariance (skipped inside profile-likelihood searches: NaN).
 
     Returns
     -------
@@ -114,10 +118,11 @@ def fit_betabinomial(y: np.ndarray, n: np.ndarray, X: np.ndarray, *, offset: np.
 
     Notes
     -----
-    The likelihood is maximised over ``(beta, log phi)`` by L-BFGS-B with the
-    analytic gradient, ``log phi`` bounded to ``[log 1e-3, log PHI_MAX]``; the
-    binomial GLM (iteratively reweighted least squares, statsmodels) gives the
-    starting values. The covariance is the inverse of the observed information,
+    The likelihood is maximised over ``(beta, log phi)`` by BFGS with the analytic
+    gradient, and over ``beta`` alone with ``phi = PHI_MAX``; the better of the two
+    is kept (the second wins when the data show no overdispersion). The binomial
+    GLM (iteratively reweighted least squares, statsmodels) gives the starting
+    values. The covariance is the inverse of the observed information,
     by central differences of the analytic gradient.
     """
     import statsmodels.api as sm
@@ -136,32 +141,46 @@ def fit_betabinomial(y: np.ndarray, n: np.ndarray, X: np.ndarray, *, offset: np.
     nbar = max(float(np.mean(n)), 2.0)
     rho0 = float(np.clip((disp - 1) / (nbar - 1), 1e-6, 0.5))
     theta0 = np.concatenate([start, [np.log(min((1 - rho0) / rho0, PHI_MAX / 10))]])
-    bounds = [(None, None)] * X.shape[1] + [(np.log(1e-3), np.log(PHI_MAX))]
+    log_max = np.log(PHI_MAX)
+
+    log_min = np.log(PHI_MIN)
 
     def fun(t: np.ndarray) -> tuple[float, np.ndarray]:
         return _negll_grad(t, y, n, X, off)
 
-    best = None
-    for t0 in (theta0, np.concatenate([start, [np.log(PHI_MAX) - 1.0]])):
-        res = optimize.minimize(fun, t0, jac=True, method="L-BFGS-B", bounds=bounds,
-                                options={"maxiter": 2000, "ftol": 1e-14, "gtol": 1e-9})
-        if best is None or res.fun < best.fun - 1e-10:
-            best = res
-    theta = best.x
-    at_bound = bool(theta[-1] >= np.log(PHI_MAX) - 1e-6)
-    H = _numeric_hessian(theta, fun)
-    if at_bound:  # information for beta only, phi held at the bound
-        cov = np.full(H.shape, np.nan)
+    def bounded(t: np.ndarray) -> tuple[float, np.ndarray]:
+        # log phi = log_min + (log_max - log_min) * expit(u): smooth, never outside the bounds
+        e = special.expit(t[-1])
+        v, g = fun(np.concatenate([t[:-1], [log_min + (log_max - log_min) * e]]))
+        g = g.copy()
+        g[-1] *= (log_max - log_min) * e * (1 - e)
+        return v, g
+
+    def at_max(b: np.ndarray) -> tuple[float, np.ndarray]:
+        v, g = _negll_grad(np.concatenate([b, [log_max]]), y, n, X, off)
+        return v, g[:-1]
+
+    opts = {"gtol": 1e-9, "maxiter": 2000}
+    u0 = special.logit((theta0[-1] - log_min) / (log_max - log_min))
+    free = optimize.minimize(bounded, np.concatenate([start, [u0]]), jac=True, method="BFGS", options=opts)
+    bound = optimize.minimize(at_max, start, jac=True, method="BFGS", options=opts)
+    free_theta = np.concatenate([free.x[:-1], [log_min + (log_max - log_min) * special.expit(free.x[-1])]])
+    if np.isfinite(free.fun) and free.fun < bound.fun - 1e-10:
+        best, theta = free, free_theta
+    else:  # no overdispersion: the maximum is at (or beyond) the binomial end
+        best, theta = bound, np.concatenate([bound.x, [log_max]])
+    at_bound = bool(theta[-1] >= log_max - 1e-6)
+    grad = fun(theta)[1]
+    converged = bool(np.max(np.abs(grad[:-1] if at_bound else grad)) < 1e-4 * max(1.0, float(np.sum(n)) ** 0.5))
+    cov = np.full((theta.size, theta.size), np.nan)
+    if covariance:
+        H = _numeric_hessian(theta, fun)
+        k = theta.size - 1 if at_bound else theta.size  # at the bound: information for beta only
         try:
-            cov[:-1, :-1] = np.linalg.inv(H[:-1, :-1])
+            cov[:k, :k] = np.linalg.inv(H[:k, :k])
         except np.linalg.LinAlgError:
             pass
-    else:
-        try:
-            cov = np.linalg.inv(H)
-        except np.linalg.LinAlgError:
-            cov = np.full(H.shape, np.nan)
     phi = float(np.exp(theta[-1]))
     comb = float(np.sum(special.gammaln(n + 1) - special.gammaln(y + 1) - special.gammaln(n - y + 1)))
     return BetaBinomialFit(params=theta[:-1].copy(), cov=cov, llf=comb - float(best.fun), phi=phi,
-                           rho=1.0 / (1.0 + phi), at_bound=at_bound, converged=bool(best.success))
+                           rho=1.0 / (1.0 + phi), at_bound=at_bound, converged=converged)

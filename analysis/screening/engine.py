@@ -67,7 +67,7 @@ def _time_ordinals(col: pd.Series, time: str) -> tuple[np.ndarray, str]:
     if isinstance(col.dtype, pd.PeriodDtype):
         if col.isna().any():
             raise ModelError(f"time column {time!r} has missing periods")
-        return col.array.asi8.astype(np.int64), col.dtype.freq.freqstr
+        return col.array.asi8.astype(np.int64), col.array.freqstr
     if pd.api.types.is_integer_dtype(col.dtype):
         years = col.to_numpy(dtype=np.int64)
         uniq, inv = np.unique(years, return_inverse=True)
@@ -258,7 +258,7 @@ def screen(
                "model": f"fit_count_model(y, interventions={{{name!r}: step({opts.event_date!r})}}) with its defaults"}
     from ..results import result_meta
 
-    meta = result_meta(options=options, input_sha256=digest, seed=root, event_title=title,
+    meta = result_meta(options=options, input_sha256=digest, seed=root if seed is None else seed, event_title=title,
                        n_series=len(tasks), n_tested=int(table["testable"].sum()))
     arrays = {t.position: (t.start, t.freq, t.values) for t in tasks}
     return ScreenResult(table=table, breaks=breaks, by=tuple(by), event=name, event_date=date, meta=meta,

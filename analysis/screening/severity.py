@@ -231,7 +231,7 @@ def _profile_interval(y: np.ndarray, n: np.ndarray, X: np.ndarray, j: int, fit: 
     se = fit.bse[j] if np.isfinite(fit.bse[j]) and fit.bse[j] > 0 else 1.0
 
     def drop(g: float) -> float:
-        f = fit_betabinomial(y, n, Xr, offset=X[:, j] * g, start=fit.params[keep])
+        f = fit_betabinomial(y, n, Xr, offset=X[:, j] * g, start=fit.params[keep], covariance=False)
         return fit.llf - f.llf - crit
 
     out = []
@@ -247,7 +247,7 @@ def _profile_interval(y: np.ndarray, n: np.ndarray, X: np.ndarray, j: int, fit: 
             out.append(-np.inf if sign < 0 else np.inf)
             continue
         a, b = sorted((g_hat, far))
-        out.append(optimize.brentq(drop, a, b, xtol=1e-10))
+        out.append(optimize.brentq(drop, a, b, xtol=1e-8))
     return out[0], out[1]
 
 
@@ -336,7 +336,7 @@ def imprisonment_change(groups: pd.DataFrame, article: str, *, event: Any = "inv
 
     X = np.column_stack([np.ones(years.size), years - date.year, f])
     full = fit_betabinomial(y, n, X)
-    null = fit_betabinomial(y, n, X[:, :2])
+    null = fit_betabinomial(y, n, X[:, :2], covariance=False)
     lr = max(2 * (full.llf - null.llf), 0.0)
     p_bb = float(stats.chi2.sf(lr, 1))
     lo_g, hi_g = _profile_interval(y, n, X, 2, full, alpha)
