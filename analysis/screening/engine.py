@@ -144,7 +144,7 @@ def screen(
     value: str = "value",
     event: Any = DEFAULT_EVENT,
     n_jobs: int | None = 1,
-    seed: int | np.random.SeedSequence | None = None,
+    seed: int | Sequence[int] | np.random.SeedSequence | None = None,
     alpha: float = 0.05,
     intervals: bool = True,
     n_boot: int | None = None,

@@ -71,7 +71,7 @@ def test_missing_column_stays_missing():
 
 
 def _independent_lr_pvalue(y, n, X):
-    """LR test of the last column by Nelder-Mead on scipy's beta-binomial pmf (no shared code)."""
+    """Chi-square LR test of the last column by Nelder-Mead on scipy's beta-binomial pmf (no shared code)."""
     def nll(theta, Xm):
         p = 1 / (1 + np.exp(-(Xm @ theta[:-1])))
         phi = np.exp(theta[-1])
@@ -104,7 +104,9 @@ def test_planted_rise_is_detected_and_pvalue_matches_independent_fit():
     d = t.data
     X = np.column_stack([np.ones(len(d)), d["year"] - 2022, d["fraction"]])
     ref = _independent_lr_pvalue(d["count"].to_numpy(), d["convicted"].to_numpy(), X)
-    assert bb["p_value"] == pytest.approx(ref, rel=1e-3, abs=1e-12)
+    assert bb["p_value_asymptotic"] == pytest.approx(ref, rel=1e-3, abs=1e-12)
+    lr = stats.chi2.isf(bb["p_value_asymptotic"], 1)
+    assert bb["p_value"] == pytest.approx(stats.f.sf(lr, 1, len(d) - 4), rel=1e-9)
     assert t.data.loc[t.data["year"] == 2022, "fraction"].iloc[0] == pytest.approx(311 / 365)
     assert "BetaBinomial" in t.summary() and "Wilson" in t.summary()
     json.dumps(t.to_dict())
@@ -128,7 +130,7 @@ def test_profile_interval_boundary_has_the_chi_square_drop():
     bb = t.estimates.iloc[0]
     for bound in (bb["lower"], bb["upper"]):
         prof = fit_betabinomial(y, n, X[:, :2], offset=X[:, 2] * np.log(bound))
-        assert 2 * (full.llf - prof.llf) == pytest.approx(stats.chi2.ppf(0.9, 1), abs=1e-4)
+        assert 2 * (full.llf - prof.llf) == pytest.approx(stats.f.ppf(0.9, 1, len(d) - 4), abs=1e-4)
 
 
 def test_not_testable_cases_and_the_panel_frame():
