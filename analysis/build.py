@@ -28,6 +28,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__
+from .court_tables import COURT_FILES, court_tables
 from .manifest import PROCESSED_DIR, RAW_DIR, RawFile, load_manifest, resolve_raw
 from .reconcile import Reconciled, first_listings_only, reconcile_foreign_agents, reconcile_undesirable
 from .schemas import MonthlySeriesSchema
@@ -52,6 +53,7 @@ PUBLIC_FILES = (
     "monthly_series.csv", "monthly_series_alt.csv", "weekly_series.csv", "calendar.csv",
     "annual_convictions.csv", "rejects_summary.csv", "reconciliation_summary.csv",
     "published_figures.csv", "build_info.json",
+    *COURT_FILES,  # every article part of the court forms (analysis.court_tables)
 )
 
 
@@ -219,6 +221,12 @@ def build_processed(*, raw_dir: Path = RAW_DIR, mirror: Path | None = None, out_
         _write_csv(rec_summary, out_dir / "reconciliation_summary.csv"),
         _write_csv(published, out_dir / "published_figures.csv"),
     ]
+    # every article part of the court forms (analysis.court_tables)
+    forms10a = [loads[e.id] for e in entries if e.loader == "cdep_form10a"]
+    forms10_3 = [loads[e.id] for e in entries if e.loader == "cdep_form10_3"]
+    for name, frame in court_tables(forms10a, forms10_3).items():
+        files.append(_write_csv(frame, out_dir / name))
+
     info = build_info(entries, loads, fa, uo)
     info_path = out_dir / "build_info.json"
     info_path.write_text(json.dumps(info, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")

@@ -10,7 +10,12 @@ year's form lists, over all years. It keeps the rules of
   are added up;
 * total, point-level and subset rows are not data (the loader skips them);
 * combined rows (several parts in one row): a zero row makes each of its parts 0
-  that year; a positive one cannot be split, so its parts are missing that year;
+  that year. A positive row that joins two editions of one article — one piece
+  marked as the old edition («ст. ред.», «ст.р.», «стар. ред.», «в ст. ред.») and
+  the other the current one (``232 ч.3 н.р., 232 ч.2 ст.р.``, ``314.1 ч.1, 314.1
+  (стар. ред.)``) — counts the persons of the current-edition part: the form's own
+  row says that the old part is now that part (:func:`edition_target`). Any other
+  positive combined row cannot be split, so its parts are missing that year;
 * renamed or renumbered parts are **left separate**: a part is identified by its
   article and part number as printed, so a part renumbered by an amendment starts
   a new series (for example art. 284.1 without parts up to 2020 and ``284.1 ч. 1``
@@ -21,6 +26,7 @@ year's form lists, over all years. It keeps the rules of
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -28,8 +34,11 @@ import pandas as pd
 
 from .schemas import CHARGES
 from .sources.base import LoadResult
+from .sources.cdep import parse_article_code
 
-__all__ = ["CONVICTIONS_ALL_COLUMNS", "convictions_all", "part_key"]
+__all__ = ["CONVICTIONS_ALL_COLUMNS", "convictions_all", "edition_target", "part_key"]
+
+_OLD_EDITION = re.compile(r"ст\.\s*р|стар|ст\.\s*ред|в\s+ст\.?\s*ред|старой", re.IGNORECASE)
 
 CONVICTIONS_ALL_COLUMNS = ["article", "part", "charge", "year", "value"]
 DEFAULT_YEARS = tuple(range(2009, 2025))
@@ -49,6 +58,35 @@ def _norm_part(part: object) -> str | None:
     if part is None or (isinstance(part, float) and np.isnan(part)) or part == "":
         return None
     return str(part)
+
+
+def edition_target(code: str) -> tuple[str, str | None] | None:
+    """The current-edition part of a combined row that joins two editions of one article, else None.
+
+    The cell is cut at commas, semicolons and «и»; each piece is read by the
+    article-code grammar. The row qualifies when every piece names the same article,
+    exactly one distinct part is left after dropping the pieces marked as the old
+    edition, and at least one piece is so marked.
+
+    Examples
+    --------
+    >>> edition_target("232 ч.3 н.р., 232 ч.2 ст.р.")
+    ('232', '3')
+    >>> edition_target("314.1 ч.1, 314.1 (стар. ред.)")
+    ('314.1', '1')
+    >>> edition_target("159 ч. 5, ч. 6, ч.7") is None
+    True
+    """
+    pieces = [p.strip() for p in re.split(r"[,;]|\sи\s", str(code)) if p.strip()]
+    parsed = [(parse_article_code(p), bool(_OLD_EDITION.search(p))) for p in pieces]
+    if len(parsed) < 2 or any(c.kind != "part" for c, _ in parsed):
+        return None
+    if len({c.article for c, _ in parsed}) != 1 or not any(old for _, old in parsed):
+        return None
+    current = {(c.article, c.part) for c, old in parsed if not old}
+    if len(current) != 1:
+        return None
+    return next(iter(current))
 
 
 def convictions_all(loads: Iterable[LoadResult], *, years: Sequence[int] = DEFAULT_YEARS) -> pd.DataFrame:
@@ -87,6 +125,17 @@ def convictions_all(loads: Iterable[LoadResult], *, years: Sequence[int] = DEFAU
             parts.add(key)
             values[(*key, charge, y)] = float(v)
         for comb in res.meta.get("combined_rows", []):
+            target = edition_target(comb["code"])
+            if target is not None:
+                key = (str(target[0]), _norm_part(target[1]))
+                parts.add(key)
+                for charge in ("main", "additional"):
+                    v = comb.get(charge)
+                    if charge not in reported:
+                        continue
+                    full = (*key, charge, y)
+                    values[full] = np.nan if v is None else values.get(full, 0.0) + float(v)
+                continue
             for art, part in comb["components"]:
                 key = (str(art), _norm_part(part))
                 parts.add(key)

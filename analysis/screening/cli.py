@@ -16,6 +16,8 @@ DEFAULT_BY = ("article", "part", "charge")
 
 #: Float format of the written table (six significant digits: stable across platforms).
 FLOAT_FORMAT = "%.6g"
+#: Root seed of the command's random streams (the committed screen table's seed).
+SCREEN_SEED = 20240224
 
 
 def read_long_csv(path: Path, by: list[str], time: str, value: str) -> pd.DataFrame:
@@ -39,13 +41,24 @@ def read_long_csv(path: Path, by: list[str], time: str, value: str) -> pd.DataFr
     return df
 
 
+def table_csv(table: pd.DataFrame) -> str:
+    """The CSV text of a screen table as :func:`write_table` writes it."""
+    return table.to_csv(index=False, lineterminator="\n", float_format=FLOAT_FORMAT)
+
+
 def write_table(result, path: Path) -> Path:
-    """Write the per-series table as CSV (sorted as screened, fixed float format, LF endings)."""
+    """Write the per-series table as CSV and its ``meta`` as JSON beside it (``.json``), each atomically."""
+    import json
+
+    from ..results import jsonable
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    table = result.to_frame()
-    tmp = path.with_name(path.name + ".tmp")
-    table.to_csv(tmp, index=False, lineterminator="\n", encoding="utf-8", float_format=FLOAT_FORMAT)
-    tmp.replace(path)
+    for target, text in ((path, table_csv(result.to_frame())),
+                         (path.with_suffix(".json"),
+                          json.dumps(jsonable(result.meta), ensure_ascii=False, indent=1, sort_keys=True) + "\n")):
+        tmp = target.with_name(target.name + ".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(target)
     return path
 
 
@@ -77,7 +90,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--value", default="value", help="count column (default: value)")
     s.add_argument("--event", default="invasion_2022", help="event id of analysis/data/events.csv, or a date")
     s.add_argument("--n-jobs", type=int, default=1, help="joblib workers (default 1; -1 = all cores)")
-    s.add_argument("--seed", type=int, default=20240224, help="root seed of the random streams")
+    s.add_argument("--seed", type=int, default=SCREEN_SEED, help="root seed of the random streams")
     s.add_argument("--min-events", type=int, default=MIN_EVENTS, help="fewest events for a series to be tested")
     s.add_argument("--no-intervals", action="store_true", help="skip the break-date intervals (faster)")
     s.add_argument("--q", type=float, default=0.1, help="level for the discoveries in the summary")
