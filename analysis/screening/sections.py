@@ -16,12 +16,32 @@ import pandas as pd
 
 from .severity import WARTIME_ARTICLES, punishment_shares, severity_tests
 
-__all__ = ["TOP_COLUMNS", "severity_panel", "what_else_changed"]
+__all__ = ["TOP_COLUMNS", "part_structure_changes", "severity_panel", "what_else_changed"]
 
 #: Columns of :func:`what_else_changed`, in order.
 TOP_COLUMNS = ["rank", "article", "part", "charge", "chapter", "chapter_title", "article_title", "label",
                "mean_before", "mean_after", "rate_ratio", "lower", "upper", "p_value", "p_bh", "p_holm",
-               "event_break", "event_break_lower", "event_break_upper"]
+               "event_break", "event_break_lower", "event_break_upper", "parts_changed"]
+
+
+def part_structure_changes(convictions: pd.DataFrame, *, before: int, after: int) -> set[str]:
+    """Articles whose set of parts in the forms differs between year ``before`` and year ``after``.
+
+    A part counts as listed in a year when its main-charge value is not missing
+    (``convictions_all``). An amendment that adds, removes or renumbers parts moves
+    persons between parts, which a screen by part reads as a change; such articles are
+    flagged in :func:`what_else_changed`.
+    """
+    main = convictions[(convictions["charge"] == "main") & convictions["value"].notna()]
+    part = main["part"].astype(object).where(main["part"].notna(), "")
+    sets = {}
+    for year in (before, after):
+        sel = main["year"] == year
+        sets[year] = {}
+        for a, p in zip(main.loc[sel, "article"], part[sel]):
+            sets[year].setdefault(str(a), set()).add(p)
+    arts = set(sets[before]) | set(sets[after])
+    return {a for a in arts if sets[before].get(a, set()) != sets[after].get(a, set())}
 
 
 def _table(screen: Any) -> pd.DataFrame:
@@ -34,7 +54,8 @@ def _part_text(part: Any) -> str:
 
 def what_else_changed(screen: Any, titles: pd.DataFrame | None = None, *, k: int = 15, q: float | None = None,
                       method: str = "bh", charges: Sequence[str] | None = None,
-                      exclude: Sequence[str] = ()) -> pd.DataFrame:
+                      exclude: Sequence[str] = (), convictions: pd.DataFrame | None = None,
+                      event_year: int = 2022) -> pd.DataFrame:
     """The ``k`` tested series with the smallest adjusted p-values, with their labels.
 
     Parameters
@@ -52,6 +73,13 @@ def what_else_changed(screen: Any, titles: pd.DataFrame | None = None, *, k: int
         Keep only these charges (``main``, ``additional``, ``all``).
     exclude : sequence of str
         Articles to leave out (e.g. the ones the report already follows).
+    convictions : DataFrame, optional
+        ``convictions_all``; when given, ``parts_changed`` says whether the article's
+        parts in the forms differ between the year before ``event_year`` and the year
+        after it (:func:`part_structure_changes`): a change there may be an amendment
+        that renumbered parts rather than a change in enforcement.
+    event_year : int, default 2022
+        The year that contains the event.
 
     Returns
     -------
@@ -97,6 +125,11 @@ def what_else_changed(screen: Any, titles: pd.DataFrame | None = None, *, k: int
                 text += f", {f['chapter_title']}"
         labels.append(text)
     t["label"] = labels
+    if convictions is not None:
+        changed = part_structure_changes(convictions, before=event_year - 1, after=event_year + 1)
+        t["parts_changed"] = [str(a) in changed for a in t["article"]]
+    else:
+        t["parts_changed"] = None
     t.insert(0, "rank", np.arange(1, len(t) + 1))
     for c in TOP_COLUMNS:
         if c not in t.columns:

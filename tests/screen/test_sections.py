@@ -65,6 +65,19 @@ def test_top_changes_with_labels(result, titles):
     only = what_else_changed(result.to_frame(), titles, k=10, charges=["main"], exclude=["282"])
     assert set(only["charge"]) == {"main"} and "282" not in set(only["article"])
     assert len(what_else_changed(result, None, k=2)) == 2
+    assert top["parts_changed"].isna().all()
+
+
+def test_articles_whose_parts_changed_are_flagged(result):
+    from analysis.screening.sections import part_structure_changes
+
+    conv = pd.DataFrame({"article": ["280", "280", "280", "282", "282"], "part": ["1", "2", "1", None, None],
+                         "charge": "main", "year": [2021, 2021, 2023, 2021, 2023],
+                         "value": pd.array([3, 4, 5, 6, 7], dtype="Int64")})
+    assert part_structure_changes(conv, before=2021, after=2023) == {"280"}
+    top = what_else_changed(result, None, k=10, convictions=conv).set_index(["article", "part", "charge"])
+    assert top["parts_changed"].xs("280", level="article").all()
+    assert not top["parts_changed"].xs("282", level="article").any()
 
 
 def _groups():
