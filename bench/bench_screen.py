@@ -32,6 +32,7 @@ Usage::
 
     python bench/bench_screen.py            # 20 replicates of 2,000 series (about 30 min on 2 cores)
     python bench/bench_screen.py --quick    # 2 replicates of 400 series
+    python bench/bench_screen.py --sections throughput   # one section only
 """
 from __future__ import annotations
 
@@ -214,6 +215,10 @@ def projection(c: float, o: float, eff: float, t0: float, n: int = 100_000, w: i
         total = t0 + n * c / (w * e) + n * o
         print(f"   N = {n:,}, W = {w}, {label}: T = {t0:.1f} + {n:,} * {c * 1000:.1f} ms / ({w} * {e:.2f}) "
               f"+ {n:,} * {o * 1000:.2f} ms = {total:.0f} s ({total / 60:.1f} min)")
+    b = 16
+    total_b = t0 + n * c / w + n * o / b
+    print(f"   with B = {b} series per task (joblib batches tasks automatically): T = t0 + N c / W + N o / B = "
+          f"{t0:.1f} + {n * c / w:.0f} + {n * o / b:.0f} = {total_b:.0f} s ({total_b / 60:.1f} min)")
     print(f"   compute alone N c / W = {n * c / w:.0f} s; the scheduling term is paid by the one scheduler "
           "and shrinks with the batch size")
 
@@ -247,16 +252,19 @@ def main() -> None:
     ap.add_argument("--series", type=int, default=None)
     ap.add_argument("--seed", type=int, default=2022)
     ap.add_argument("--n-jobs", type=int, default=2, help="workers for the FDP replicates")
-    ap.add_argument("--skip-throughput", action="store_true")
+    ap.add_argument("--sections", nargs="+", default=["fdp", "throughput", "severity"],
+                    choices=["fdp", "throughput", "severity"], help="which sections to run (default: all)")
     args = ap.parse_args()
     n_series = args.series or (400 if args.quick else 2000)
     n_planted = max(2, n_series // 20)
     reps = args.reps or (2 if args.quick else 20)
-    fdp_power(n_series, n_planted, reps, 0.1, args.seed, args.n_jobs)
-    if not args.skip_throughput:
+    if "fdp" in args.sections:
+        fdp_power(n_series, n_planted, reps, 0.1, args.seed, args.n_jobs)
+    if "throughput" in args.sections:
         c, o_task, eff, t0 = throughput(n_series, n_planted, args.seed)
         projection(c, o_task, eff, t0)
-    severity_calibration(40 if args.quick else 200, args.seed)
+    if "severity" in args.sections:
+        severity_calibration(40 if args.quick else 200, args.seed)
 
 
 if __name__ == "__main__":
