@@ -11,7 +11,7 @@ MIRROR ?= $(if $(ANALYSIS_MIRROR),$(ANALYSIS_MIRROR),../shared/data)
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -c constraints.txt -e '.[test,bench]'
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[test,bench,cluster]'
 	touch $(STAMP)
 
 setup: $(STAMP)

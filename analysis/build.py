@@ -27,6 +27,7 @@ Counting choices (all recorded in ``build_info.json``):
 from __future__ import annotations
 
 import json
+import warnings
 import sys
 from dataclasses import dataclass
 from datetime import date
@@ -36,7 +37,8 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__, _atomic
-from .errors import AnalysisError, InputError
+from .court_tables import COURT_FILES, SCREEN_FILE, court_tables
+from .errors import AnalysisError, AnalysisWarning, InputError
 from .manifest import MANIFEST_PATH, PROCESSED_DIR, RAW_DIR, RawFile, load_manifest, resolve_raw, sha256_bytes
 from .reconcile import (
     Reconciled,
@@ -69,7 +71,14 @@ PUBLIC_FILES = (
     "monthly_series.csv", "monthly_series_alt.csv", "weekly_series.csv", "calendar.csv",
     "annual_convictions.csv", "rejects_summary.csv", "reconciliation_summary.csv",
     "published_figures.csv", "build_info.json",
+    *COURT_FILES,  # every article part of the court forms (analysis.court_tables)
 )
+#: Written by ``python -m analysis screen``, not by the build; carried over a rebuild while
+#: its recorded input is still the build's ``convictions_all.csv`` (see :func:`_carry_screen`).
+SCREEN_FILES = (SCREEN_FILE, str(Path(SCREEN_FILE).with_suffix(".json")))
+#: Written by ``python -m analysis vintages`` (its own atomic folder); carried over as it is.
+OTHER_FOLDERS = ("vintages",)
+KNOWN_FILES = (*PUBLIC_FILES, *SCREEN_FILES, *OTHER_FOLDERS, "audit")
 
 
 @dataclass(frozen=True)
@@ -266,6 +275,9 @@ def compute_processed(*, raw_dir: Path = RAW_DIR, mirror: Path | None = None, ma
         "reconciliation_summary.csv": rec_summary,
         "published_figures.csv": published,
     }
+    # every article part of the court forms (analysis.court_tables)
+    tables.update(court_tables([loads[e.id] for e in conv_entries if e.loader == "cdep_form10a"],
+                               [loads[e.id] for e in conv_entries if e.loader == "cdep_form10_3"]))
     contents = {name: _csv_bytes(df) for name, df in tables.items()}
     info = build_info(entries, loads, fa, uo)
     info["form_cross_check"] = cross
@@ -306,16 +318,65 @@ def write_processed(contents: dict[str, bytes], out_dir: Path = PROCESSED_DIR, *
     public = {k: v for k, v in contents.items() if not k.startswith("audit/")}
     audit = {k: v for k, v in contents.items() if k.startswith("audit/")}
     _log(f"writing {len(public)} processed tables", progress)
-    with _atomic.replacing(out_dir, known=(*PUBLIC_FILES, "audit")) as stage:
+    with _atomic.replacing(out_dir, known=KNOWN_FILES) as stage:
         for name, data in (contents if audit_inside else public).items():
             _atomic.write_bytes(stage / name, data)
         processed.verify_processed(stage)
+        _carry_screen(out_dir, stage, progress)
+        _carry_folders(out_dir, stage)
     if not audit_inside:
         with _atomic.replacing(Path(audit_dir), known=tuple(Path(k).name for k in audit)) as stage:
             for name, data in audit.items():
                 _atomic.write_bytes(stage / Path(name).name, data)
     _log(f"wrote {len(public)} files to {out_dir}", progress)
     return [out_dir / name for name in public]
+
+
+def _carry_folders(old_dir: Path, stage: Path) -> None:
+    """Copy the folders other commands own (:data:`OTHER_FOLDERS`) into ``stage``, byte for byte.
+
+    They are replaced as a whole by their own command; a build must neither drop them
+    nor change them. Audit sub-folders (tables that name entries) are copied too, so a
+    rebuild leaves the working tree as it was.
+    """
+    for name in OTHER_FOLDERS:
+        src = old_dir / name
+        if not src.is_dir():
+            continue
+        for f in sorted(src.rglob("*")):
+            if f.is_file() and not f.is_symlink():
+                _atomic.write_bytes(stage / f.relative_to(old_dir), f.read_bytes())
+
+
+def _carry_screen(old_dir: Path, stage: Path, progress: bool) -> None:
+    """Copy the screen table of ``old_dir`` into ``stage`` if it was computed from the same input.
+
+    The screen (minutes of model fits) is not recomputed by every build. Its ``.json``
+    records the sha256 of the series it screened; when the staged ``convictions_all.csv``
+    gives the same series, the table is still right and is kept, byte for byte.
+    Otherwise it is left out, with a warning to rerun ``python -m analysis screen``.
+    """
+    from .screening.cli import DEFAULT_BY, SCREEN_SEED, read_long_csv
+    from .screening.engine import series_tasks
+
+    table, meta_file = (old_dir / n for n in SCREEN_FILES)
+    if not (table.is_file() and meta_file.is_file()):
+        return
+    try:
+        meta = json.loads(meta_file.read_text(encoding="utf-8"))
+        frame = read_long_csv(stage / "convictions_all.csv", list(DEFAULT_BY), "year", "value")
+        digest = series_tasks(frame, DEFAULT_BY, seed=SCREEN_SEED)[3]
+    except (OSError, ValueError, AnalysisError) as exc:
+        warnings.warn(f"{table}: not carried over ({exc}); rerun `python -m analysis screen`",
+                      AnalysisWarning, stacklevel=3)
+        return
+    if meta.get("input_sha256") != digest:
+        warnings.warn(f"{table}: screens another version of convictions_all.csv and is left out; rerun "
+                      "`python -m analysis screen`", AnalysisWarning, stacklevel=3)
+        return
+    for src in (table, meta_file):
+        _atomic.write_bytes(stage / src.name, src.read_bytes())
+    _log(f"kept {table.name} (its input is unchanged)", progress)
 
 
 def build_processed(*, raw_dir: Path = RAW_DIR, mirror: Path | None = None, out_dir: Path = PROCESSED_DIR,
@@ -347,7 +408,7 @@ def build_processed(*, raw_dir: Path = RAW_DIR, mirror: Path | None = None, out_
         or histories that cannot be turned into series. Row-level problems are never
         errors: they are rejects, counted in ``rejects_summary.csv``.
     """
-    _atomic.check_target(out_dir, known=(*PUBLIC_FILES, "audit"))  # refuse a wrong --out before the work
+    _atomic.check_target(out_dir, known=KNOWN_FILES)  # refuse a wrong --out before the work
     computed = compute_processed(raw_dir=raw_dir, mirror=mirror, manifest=manifest, progress=progress)
     files = write_processed(computed.contents, out_dir, audit_dir=audit_dir, progress=progress)
     return BuildOutputs(computed.loads, computed.foreign_agents, computed.undesirable, files)

@@ -184,6 +184,10 @@ def make_parser() -> argparse.ArgumentParser:
     from .vintages.cli import register as register_vintages
 
     register_vintages(sub)  # `vintages` and `refresh`
+
+    from .screening.cli import register as register_screen
+
+    register_screen(sub)  # `screen`
     return p
 
 

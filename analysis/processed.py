@@ -64,6 +64,12 @@ FILES = {
     "reconciliation": "reconciliation_summary.csv",
     "build_info": "build_info.json",
     "published": "published_figures.csv",
+    # every article part of the court forms (read by analysis.court_tables)
+    "convictions_all": "convictions_all.csv",
+    "punishments": "punishments.csv",
+    "punishment_columns": "punishment_columns.csv",
+    "article_titles": "article_titles.csv",
+    "chapter_totals": "chapter_totals.csv",
 }
 
 
@@ -368,6 +374,12 @@ def read_build_info(data_dir: str | Path | None = None) -> dict[str, Any]:
 
 
 #: Readers of every file :func:`verify_processed` checks, by key of :data:`FILES`.
+def _court(reader: str, data_dir: str | Path | None) -> pd.DataFrame:
+    from . import court_tables
+
+    return getattr(court_tables, reader)(data_dir)
+
+
 _READERS = {
     "monthly": lambda d: read_monthly_series(d),
     "monthly_alt": lambda d: read_monthly_series(d, alternative=True),
@@ -378,6 +390,11 @@ _READERS = {
     "reconciliation": lambda d: read_reconciliation_summary(d),
     "build_info": lambda d: read_build_info(d),
     "published": lambda d: read_published_figures(d),
+    "convictions_all": lambda d: _court("read_convictions_all", d),
+    "punishments": lambda d: _court("read_punishments", d),
+    "punishment_columns": lambda d: _court("read_punishment_columns", d),
+    "article_titles": lambda d: _court("read_article_titles", d),
+    "chapter_totals": lambda d: _court("read_chapter_totals", d),
 }
 
 
