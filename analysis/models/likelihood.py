@@ -92,15 +92,23 @@ class Problem:
     offset: np.ndarray
     counts: Counts = field(init=False, repr=False, compare=False)
     linear_design: np.ndarray | None = field(init=False, repr=False, compare=False)
+    _split: tuple | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "counts", Counts(self.y))
         k = self.seg_active.shape[2]
         lin = None
+        split = None
         if self.seg_weight.shape[1] == 1:
             lin = self.X if k == 0 else np.hstack([self.X, self.seg_active[:, 0, :]])
             lin = np.ascontiguousarray(lin, dtype=float)
+        else:
+            # rows with a single sub-interval are linear; only the few others need the exact sum
+            special = np.flatnonzero(np.any(self.seg_weight[:, 1:] > 0, axis=1))
+            base = np.ascontiguousarray(np.hstack([self.X, self.seg_active[:, 0, :]]), dtype=float)
+            split = (special, base, self.seg_weight[special], self.seg_active[special])
         object.__setattr__(self, "linear_design", lin)
+        object.__setattr__(self, "_split", split)
 
     @property
     def n_params(self) -> int:
@@ -118,14 +126,17 @@ def mean_and_derivative(prob: Problem, params: np.ndarray) -> tuple[np.ndarray, 
         return prob.linear_design @ params + prob.offset, prob.linear_design
     p = prob.X.shape[1]
     beta, gamma = params[:p], params[p:]
-    eta = prob.X @ beta + prob.offset
-    lin = prob.seg_active @ gamma                           # (n, J)
-    m = np.max(np.where(prob.seg_weight > 0, lin, -np.inf), axis=1, keepdims=True)
-    e = prob.seg_weight * np.exp(lin - m)                   # (n, J)
+    special, base, sw, sa = prob._split
+    eta = base @ params + prob.offset
+    d = base.copy()
+    x_s = prob.X[special] @ beta + prob.offset[special]
+    lin = sa @ gamma                                        # (s, J)
+    m = np.max(np.where(sw > 0, lin, -np.inf), axis=1, keepdims=True)
+    e = sw * np.exp(lin - m)                                # (s, J)
     tot = e.sum(axis=1, keepdims=True)
-    log_m = np.log(tot[:, 0]) + m[:, 0]
-    g = np.einsum("tj,tjk->tk", e, prob.seg_active) / tot   # (n, K)
-    return eta + log_m, np.hstack([prob.X, g])
+    eta[special] = x_s + np.log(tot[:, 0]) + m[:, 0]
+    d[special, p:] = np.einsum("tj,tjk->tk", e, sa) / tot   # (s, K)
+    return eta, d
 
 
 def loglik(y: np.ndarray, mu: np.ndarray, theta: float | None) -> float:

@@ -41,7 +41,9 @@ from ..changepoint.pulses import find_pulses, unit_deviance
 #: ``pulses="auto"`` adds no more outlier terms than this share of the modelled periods.
 MAX_PULSE_SHARE = 0.1
 #: Rounds of the alternation before it stops with a warning.
-MAX_PULSE_ROUNDS = 20
+MAX_PULSE_ROUNDS = 30
+#: Relative change below which the pulse-free means carried by the lags count as settled.
+CLEAN_TOL = 1e-6
 
 
 @dataclass
@@ -101,7 +103,7 @@ def search_pulses(fit: Callable[[list[pd.Period], dict[int, float]], FitState], 
                 for p in periods}
 
     def settled(a: dict[int, float], b: dict[int, float]) -> bool:
-        return set(a) == set(b) and all(abs(a[q] - b[q]) <= 1e-10 * (1.0 + abs(b[q])) for q in b)
+        return set(a) == set(b) and all(abs(a[q] - b[q]) <= CLEAN_TOL * (1.0 + abs(b[q])) for q in b)
 
     def alternate(start: list[pd.Period]) -> SearchOutcome:
         periods, clean = sorted(start), {}

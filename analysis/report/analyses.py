@@ -188,11 +188,11 @@ def calendar_status(y: pd.Series, registry: str, *, min_side: int, min_gap: int,
                     estimated: set[str]) -> pd.DataFrame | None:
     """Per calendar event about ``registry``: estimated here, or annotation only and why.
 
-    Uses :func:`analysis.events.events_for_series` with the configured rule (``min_side``
+    Uses :func:`analysis.models.events_for_series` with the configured rule (``min_side``
     periods on each side, ``min_gap`` periods between two laws).
     """
     try:
-        tab = ev.events_for_series(y, applies_to=registry, min_side=min_side, min_gap=min_gap)
+        tab = md.events_for_series(y, applies_to=registry, min_side=min_side, min_gap=min_gap)
     except (AnalysisError, ValueError):
         return None
     rows = []
