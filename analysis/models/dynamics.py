@@ -125,4 +125,5 @@ def long_run_effects(params: pd.Series, cov: pd.DataFrame, effects: Sequence[str
                        rate_ratio=float(np.exp(lr)), rr_lower=float(np.exp(lr - quantile * se)),
                        rr_upper=float(np.exp(lr + quantile * se)))
         rows.append(row)
-    return pd.DataFrame(rows).set_index("effect")
+    cols = ["effect", "immediate", "long_run", "se", "lower", "upper", "rate_ratio", "rr_lower", "rr_upper", "status"]
+    return pd.DataFrame(rows, columns=cols).set_index("effect")

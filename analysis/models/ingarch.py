@@ -41,7 +41,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import signal
+from scipy import signal, stats
 
 from ..changepoint.pulses import pulse_penalty
 from ..errors import ModelError
@@ -262,11 +262,23 @@ class IngarchResult(CountModelResult):
 
     ``params`` holds the static terms, ``ingarch_b`` (past observation), ``ingarch_a``
     (past mean) and the outlier pulses. Intervention coefficients are immediate effects;
-    :meth:`long_run` gives ``gamma / (1 - a - b)`` with a delta-method interval, or the
-    reason it is not reported.
+    :meth:`long_run` gives ``gamma / (1 - a - b)`` with an interval, or the reason it is
+    not reported.
+
+    Intervals of the intervention effects (immediate and long-run) and their p-values are,
+    by default, **parametric bootstrap-t** intervals (``n_boot`` series simulated from the
+    fit, refitted with the same outlier periods; ``t* = (gamma* - gamma) / se*``): in
+    short series the persistence ``a + b`` is estimated too low and the immediate effect
+    too high, and Wald intervals cover too little (see ``bench/bench_models.py``). The
+    bootstrap runs once, on first use, with the seed recorded in ``meta`` at construction.
+    ``method="adjusted"`` gives the Wald-t intervals instead (used for the sensitivity
+    grid).
     """
 
     data: Any = field(default=None, repr=False)
+    context: dict[str, Any] = field(default_factory=dict, repr=False)
+    n_boot: int = 0
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     kind = "ingarch"
 
@@ -275,13 +287,133 @@ class IngarchResult(CountModelResult):
         return (B, A)
 
     def persistence(self, alpha: float = 0.05) -> Persistence:
-        q, cov = self._quantile_cov(alpha)
+        q, cov = self._quantile_cov(alpha, "adjusted")
         return persistence(self.params, cov, [B, A], quantile=q, bounded=[B, A])
 
-    def long_run(self, alpha: float = 0.05) -> pd.DataFrame:
-        q, cov = self._quantile_cov(alpha)
+    # ------------------------------------------------------------------ bootstrap-t
+    def bootstrap(self) -> pd.DataFrame:
+        """Parametric bootstrap replicates: per refit, each effect's coefficient and standard error, and the
+        long-run effect with its delta-method standard error (columns ``<effect>``, ``<effect>__se``,
+        ``<effect>__lr``, ``<effect>__lr_se``). Computed once, with the seed in ``meta``."""
+        if "boot" in self._cache:
+            return self._cache["boot"]
+        ctx = self.context
+        rng = np.random.default_rng(self.meta.get("seed"))
+        k = self.params.to_numpy()
+        _, ys = self._simulate(np.tile(k, (self.n_boot, 1)), self.theta, 0, rng)
+        names = list(self.params.index)
+        ks = self.data.prob.n_params
+        eff = [n for n in self.interventions]
+        rows = []
+        warm = {"names": names, "params": k, "theta": self.theta}
+        for b in range(self.n_boot):
+            yb = np.concatenate([[self.y.iloc[0]], ys[b]])
+            try:
+                found, (data, p, th, _, _, conv) = _estimate(
+                    ctx["index"], yb, ctx["spec"], ctx["exog"], ctx["exposure"], family=self.family,
+                    min_side=0, mode="given" if ctx["periods"] else "none", given=ctx["periods"], limit=0,
+                    penalty=ctx["penalty"], warm_start=warm, clean_start=self.clean_lags)
+                cov = _covariance(data, p, th)
+            except (ModelError, np.linalg.LinAlgError):
+                continue
+            if not conv or not np.all(np.isfinite(np.diag(cov))):
+                continue
+            row = {}
+            rho = p[ks] + p[ks + 1]
+            for e in eff:
+                j = names.index(e)
+                row[e] = p[j]
+                row[f"{e}__se"] = float(np.sqrt(cov[j, j]))
+                d = 1.0 - rho
+                grad = np.zeros(len(p))
+                grad[j] = 1.0 / d
+                grad[ks] = grad[ks + 1] = p[j] / d ** 2
+                row[f"{e}__lr"] = p[j] / d
+                row[f"{e}__lr_se"] = float(np.sqrt(max(grad @ cov @ grad, 0.0)))
+            rows.append(row)
+        frame = pd.DataFrame(rows)
+        self._cache["boot"] = frame
+        return frame
+
+    def _boot_t(self, name: str, alpha: float, *, long_run: bool = False) -> tuple[float, float, float]:
+        """Bootstrap-t interval ``(lower, upper)`` on the log scale and the two-sided p-value of zero."""
+        bt = self.bootstrap()
+        q, cov = self._quantile_cov(alpha, "adjusted")
+        j = self.params.index.get_loc(name)
+        est = float(self.params[name])
+        se = float(np.sqrt(cov.iat[j, j]))
+        col, scol = (f"{name}__lr", f"{name}__lr_se") if long_run else (name, f"{name}__se")
+        if long_run:
+            pers = self.persistence(alpha)
+            d = 1.0 - pers.rho
+            names = list(self.params.index)
+            grad = np.zeros(len(names))
+            grad[j] = 1.0 / d
+            grad[names.index(B)] = grad[names.index(A)] = est / d ** 2
+            se = float(np.sqrt(max(grad @ cov.to_numpy() @ grad, 0.0)))
+            est = est / d
+        if len(bt) < 20:
+            return est - q * se, est + q * se, float(2 * stats.t.sf(abs(est / se), max(self.df_resid, 1)))
+        tstar = ((bt[col] - est) / bt[scol]).to_numpy(float)
+        tstar = tstar[np.isfinite(tstar)]
+        lo_q, hi_q = np.quantile(tstar, [alpha / 2, 1 - alpha / 2])
+        t_obs = est / se if se > 0 else np.inf
+        # equal-tailed p-value of zero, consistent with the interval: it excludes 0 at level alpha
+        # exactly when this p-value is below alpha
+        m = len(tstar)
+        p = float(min(1.0, 2 * min(1 + np.sum(tstar >= t_obs), 1 + np.sum(tstar <= t_obs)) / (1 + m)))
+        return est - hi_q * se, est - lo_q * se, p
+
+    def conf_int(self, alpha: float = 0.05, method: str | None = None) -> pd.DataFrame:
+        """Intervals for ``params`` (log scale): bootstrap-t for the interventions by default, Wald-t otherwise.
+
+        ``method``: ``None`` (default; ``"bootstrap"`` when ``n_boot > 0``), ``"bootstrap"``,
+        ``"adjusted"`` (Wald with a t quantile on the residual degrees of freedom for NB2,
+        normal for Poisson) or ``"wald"``.
+        """
+        method = method or ("bootstrap" if self.n_boot else "adjusted")
+        if method != "bootstrap":
+            return super().conf_int(alpha, method)
+        out = super().conf_int(alpha, "adjusted")
+        for n in self.interventions:
+            lo, hi, _ = self._boot_t(n, alpha)
+            out.loc[n, ["lower", "upper"]] = [lo, hi]
+        return out
+
+    def rate_ratios(self, alpha: float = 0.05, method: str | None = None) -> pd.DataFrame:
+        ci = self.conf_int(alpha, method)
+        return pd.DataFrame({"rate_ratio": np.exp(self.params), "lower": np.exp(ci["lower"]),
+                             "upper": np.exp(ci["upper"])})
+
+    @property
+    def pvalues_adjusted(self) -> pd.Series:
+        """p-values matching :meth:`conf_int`: bootstrap-t for the interventions, t for the other terms."""
+        base = super().pvalues_adjusted
+        if not self.n_boot:
+            return base
+        out = base.copy()
+        for n in self.interventions:
+            out[n] = self._boot_t(n, 0.05)[2]
+        return out
+
+    def long_run(self, alpha: float = 0.05, method: str | None = None) -> pd.DataFrame:
+        """Long-run effects ``gamma / (1 - a - b)``: bootstrap-t intervals by default, delta method with ``"delta"``.
+
+        Refused, with the reason, when the interval of ``a + b`` reaches 1 (see
+        :mod:`analysis.models.dynamics`).
+        """
+        q, cov = self._quantile_cov(alpha, "adjusted")
         kinds = {n: effect_kind(iv) for n, iv in self.spec.interventions.items()}
-        return long_run_effects(self.params, cov, self.interventions, kinds, self.persistence(alpha), quantile=q)
+        pers = self.persistence(alpha)
+        frame = long_run_effects(self.params, cov, self.interventions, kinds, pers, quantile=q)
+        method = method or ("bootstrap" if self.n_boot else "delta")
+        if method == "bootstrap":
+            for n in frame.index:
+                if frame.at[n, "status"]:
+                    continue
+                lo, hi, _ = self._boot_t(n, alpha, long_run=True)
+                frame.loc[n, ["lower", "upper", "rr_lower", "rr_upper"]] = [lo, hi, np.exp(lo), np.exp(hi)]
+        return frame
 
     def effect_meaning(self, name: str) -> str:
         base = super().effect_meaning(name).rstrip(".")
@@ -301,8 +433,13 @@ class IngarchResult(CountModelResult):
         lines = [ln for ln in text.splitlines() if not ln.startswith("  theta (Cox-Reid adjusted)")]
         for i, ln in enumerate(lines):
             if ln.startswith("  (se, z, pvalue: Wald at the ML theta"):
+                boot = (f"a parametric bootstrap-t ({self.n_boot} replicates) for the interventions and "
+                        if self.n_boot else "")
                 lines[i] = (f"  (se, z, pvalue: Wald from the conditional information at the ML theta; pvalue_adjusted and "
-                            f"the {1 - alpha:.0%} intervals use t({self.df_resid}))")
+                            f"the {1 - alpha:.0%} intervals use {boot}t({self.df_resid}))")
+            elif ln.startswith("  (") and "Wald intervals; rate ratio" in ln and self.n_boot:
+                lines[i] = (f"  ({1 - alpha:.0%} intervals: parametric bootstrap-t ({self.n_boot} replicates) for the "
+                            f"interventions, Wald otherwise; rate ratio = exp(coef))")
         return "\n".join(lines)
 
     def _static(self, params: np.ndarray) -> np.ndarray:
@@ -454,6 +591,62 @@ def _build(index: pd.PeriodIndex, values: np.ndarray, spec: DesignSpec, ex: pd.D
     return data, det
 
 
+def _estimate(index: pd.PeriodIndex, values: np.ndarray, spec: DesignSpec, ex: pd.DataFrame | None,
+              expo: np.ndarray | None, *, family: str, min_side: int, mode: str, given: list[pd.Period], limit: int,
+              penalty: float, data0: _Data | None = None, det0: Design | None = None,
+              warm_start: dict[str, Any] | None = None, clean_start: dict[int, float] | None = None) -> tuple:
+    """Search the outliers (or settle the given ones) and fit; returns the search outcome and the fit."""
+    if data0 is None:
+        data0, det0 = _build(index, values, spec, ex, expo, [], {}, min_side)
+    warm: dict[str, Any] = dict(warm_start or {})
+
+    def fit_with(pers: list[pd.Period], clean: dict[int, float], *, fresh: bool = False) -> FitState:
+        data, _ = (data0, det0) if not pers and not clean else _build(index, values, spec, ex, expo, pers, clean,
+                                                                      min_side)
+        starts = []
+        if warm and not fresh:
+            old = dict(zip(warm["names"], warm["params"]))
+            starts.append((np.array([old.get(n, 0.0) for n in data.names]), warm["theta"]))
+        if fresh or not starts:
+            starts.extend(_starts(data, family))
+        best = None
+        for start, th0 in starts:
+            try:
+                res = _fit(data, start, family, th0)
+            except ModelError:
+                continue
+            if best is None or res[2] > best[2]:
+                best = res
+        if best is None:
+            raise ModelError("no INGARCH start inside the stationary region converged")
+        params, theta, llf, iters, conv = best
+        warm.update(names=data.names, params=params, theta=theta)
+        nu, _ = _recursion(data, params, derivatives=False)
+        ks = data.prob.n_params
+        mu_free = np.exp(nu - (data.pulse_X @ params[ks + 2:] if data.pulse_X.size else 0.0))
+        return FitState(llf, theta, mu_free, (data, params, theta, llf, iters, conv))
+
+    def regime_mean() -> np.ndarray | None:
+        from .likelihood import fit_problem
+        rd = build_design(replace(spec, ar=0, seasonality=None), index[1:], values[1:],
+                          None if ex is None else ex.iloc[1:], None, check=False)
+        try:
+            return fit_problem(Problem(rd.y, rd.X, rd.enc.seg_weight, rd.enc.seg_active, rd.offset), "poisson").mu
+        except ModelError:
+            return None
+
+    found = search_pulses(fit_with, index=index[1:], y=data0.counts.y, lag_shift=1, uses_lags=True, mode=mode,
+                          given=given, penalty=penalty, limit=limit, family=family, regime_mean=regime_mean,
+                          clean_start=clean_start)
+    fit = found.state.payload
+    if found.rounds > 1 and mode == "auto":
+        # the search used warm starts: fit the final outlier set from the fresh starts too, keep the best
+        again = fit_with(found.periods, found.clean, fresh=True).payload
+        if again[3] > fit[3] + 1e-9:
+            fit = again
+    return found, fit
+
+
 def fit_ingarch(
     y: pd.Series,
     *,
@@ -466,6 +659,8 @@ def fit_ingarch(
     fourier_order: int = 2,
     min_side: int = MIN_SIDE,
     pulses: str | Sequence[Any] | None = None,
+    n_boot: int = 199,
+    rng: Any = 0,
 ) -> IngarchResult:
     """Fit a log-linear INGARCH(1,1) model with interventions (see the module docstring).
 
@@ -473,6 +668,11 @@ def fit_ingarch(
     ----------
     y, family, trend, seasonality, interventions, exog, exposure, fourier_order, min_side, pulses
         As in :func:`fit_count_model` (``exposure`` enters as an external offset).
+    n_boot : int, default 199
+        Parametric bootstrap replicates for the intervals of the effects (bootstrap-t);
+        0 gives Wald-t intervals. The bootstrap runs when an interval is first asked for.
+    rng : int or SeedSequence, default 0
+        Seed of the bootstrap, recorded in ``meta["seed"]``.
 
     Returns
     -------
@@ -536,51 +736,9 @@ def fit_ingarch(
     beta_point = pulse_penalty(n_model)
     limit = min(max(1, int(MAX_PULSE_SHARE * n_model)), max(0, n_model - k - MIN_RESIDUAL_DF))
 
-    warm: dict[str, Any] = {}
-
-    def fit_with(pers: list[pd.Period], clean: dict[int, float], *, fresh: bool = False) -> FitState:
-        data, _ = (data0, det0) if not pers and not clean else _build(index, values, spec, ex, expo, pers, clean,
-                                                                      min_side)
-        starts = []
-        if warm and not fresh:
-            old = dict(zip(warm["names"], warm["params"]))
-            starts.append((np.array([old.get(n, 0.0) for n in data.names]), warm["theta"]))
-        if fresh or not starts:
-            starts.extend(_starts(data, family))
-        best = None
-        for start, th0 in starts:
-            try:
-                res = _fit(data, start, family, th0)
-            except ModelError:
-                continue
-            if best is None or res[2] > best[2]:
-                best = res
-        if best is None:
-            raise ModelError("no INGARCH start inside the stationary region converged")
-        params, theta, llf, iters, conv = best
-        warm.update(names=data.names, params=params, theta=theta)
-        nu, _ = _recursion(data, params, derivatives=False)
-        ks = data.prob.n_params
-        mu_free = np.exp(nu - (data.pulse_X @ params[ks + 2:] if data.pulse_X.size else 0.0))
-        return FitState(llf, theta, mu_free, (data, params, theta, llf, iters, conv))
-
-    def regime_mean() -> np.ndarray | None:
-        from .likelihood import fit_problem
-        rd = build_design(replace(spec, ar=0, seasonality=None), index[1:], values[1:],
-                          None if ex is None else ex.iloc[1:], None, check=False)
-        try:
-            return fit_problem(Problem(rd.y, rd.X, rd.enc.seg_weight, rd.enc.seg_active, rd.offset), "poisson").mu
-        except ModelError:
-            return None
-
-    found = search_pulses(fit_with, index=index[1:], y=data0.counts.y, lag_shift=1, uses_lags=True, mode=mode,
-                          given=periods0, penalty=beta_point, limit=limit, family=family, regime_mean=regime_mean)
-    data, params, theta, llf, iters, conv = found.state.payload
-    if found.rounds > 1 and mode == "auto":
-        # the search used warm starts: fit the final outlier set from the fresh starts too, keep the best
-        again = fit_with(found.periods, found.clean, fresh=True).payload
-        if again[3] > llf + 1e-9:
-            data, params, theta, llf, iters, conv = again
+    found, (data, params, theta, llf, iters, conv) = _estimate(
+        index, values, spec, ex, expo, family=family, min_side=min_side, mode=mode, given=periods0, limit=limit,
+        penalty=beta_point, data0=data0, det0=det0)
     names = data.names
     nu, d = _recursion(data, params)
     mu = np.exp(nu)
@@ -639,7 +797,8 @@ def fit_ingarch(
                "interventions": {n: iv.describe() for n, iv in interventions.items()},
                "exog": list(spec.exog_names), "exposure": exposure is not None, "model": "INGARCH(1,1) log-linear",
                "min_side": min_side, "pulses": mode if pulse_arg in (None, "auto") else [str(p) for p in pulse_arg]}
-    meta = result_meta(options=options, input_sha256=input_hash(index, values, ex, expo), seed=None,
+    options["n_boot"] = int(n_boot)
+    meta = result_meta(options=options, input_sha256=input_hash(index, values, ex, expo), seed=rng,
                        frequency="monthly" if ppy == 12 else "annual", first_period=str(index[1]),
                        last_period=str(index[-1]), iterations=iters, se_theta=se_theta, se_log_theta=se_log_theta,
                        se_log_theta_adjusted=se_log_theta, pulses=pulse_info,
@@ -648,13 +807,22 @@ def fit_ingarch(
                        notes=notes, warnings=warns)
     cov_df = pd.DataFrame(cov, index=names, columns=names)
     final_spec = replace(spec, pulses=_pulse_terms(found.periods))
+    context = {"index": index, "spec": spec, "exog": ex, "exposure": expo, "periods": list(found.periods),
+               "penalty": beta_point}
     return IngarchResult(
         family=family, params=pd.Series(params, index=names, name="coef"), cov_params=cov_df, theta=theta,
         llf=llf, nobs=len(y_m), y=pd.Series(values, index=index, name=y.name),
         fitted=pd.Series(mu, index=index[1:], name="fitted"), diagnostics=diagnostics, meta=meta, converged=conv,
         theta_adjusted=theta, cov_params_adjusted=cov_df, spec=final_spec, exog=ex,
         exposure=pd.Series(expo, index=index) if expo is not None else None, clean_lags=dict(found.clean),
-        data=data)
+        data=data, context=context, n_boot=int(n_boot))
+
+
+def _covariance(data: _Data, params: np.ndarray, theta: float | None) -> np.ndarray:
+    """Inverse conditional expected information at ``params``."""
+    nu, d = _recursion(data, params)
+    _, w = _score_weights(data.counts.y, np.exp(nu), theta)
+    return np.linalg.inv(d.T @ (w[:, None] * d))
 
 
 def ingarch_loglik(y: np.ndarray, static: np.ndarray, b: float, a: float, theta: float | None) -> float:

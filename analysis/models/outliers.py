@@ -68,7 +68,8 @@ class SearchOutcome:
 def search_pulses(fit: Callable[[list[pd.Period], dict[int, float]], FitState], *, index: pd.PeriodIndex,
                   y: np.ndarray, lag_shift: int, uses_lags: bool, mode: str, given: list[pd.Period],
                   penalty: float, limit: int, family: str,
-                  regime_mean: Callable[[], np.ndarray | None] | None = None) -> SearchOutcome:
+                  regime_mean: Callable[[], np.ndarray | None] | None = None,
+                  clean_start: dict[int, float] | None = None) -> SearchOutcome:
     """Find the outlier set (``mode="auto"``), or settle the clean lags of a given one.
 
     Parameters
@@ -95,6 +96,9 @@ def search_pulses(fit: Callable[[list[pd.Period], dict[int, float]], FitState], 
         For messages.
     regime_mean : callable, optional
         Poisson mean of the trend and interventions alone (the second start).
+    clean_start : dict, optional
+        Starting values of the clean lags for ``mode="given"`` (e.g. from a fit of a
+        similar series), so that their fixed point is reached in fewer rounds.
     """
     def clean_for(periods: list[pd.Period], mu_free: np.ndarray) -> dict[int, float]:
         if not uses_lags:
@@ -105,8 +109,8 @@ def search_pulses(fit: Callable[[list[pd.Period], dict[int, float]], FitState], 
     def settled(a: dict[int, float], b: dict[int, float]) -> bool:
         return set(a) == set(b) and all(abs(a[q] - b[q]) <= CLEAN_TOL * (1.0 + abs(b[q])) for q in b)
 
-    def alternate(start: list[pd.Period]) -> SearchOutcome:
-        periods, clean = sorted(start), {}
+    def alternate(start: list[pd.Period], clean0: dict[int, float] | None = None) -> SearchOutcome:
+        periods, clean = sorted(start), dict(clean0 or {})
         seen: list[tuple[pd.Period, ...]] = []
         info: dict[str, Any] = {}
         iterate = mode == "auto" or (uses_lags and bool(periods))
@@ -146,7 +150,7 @@ def search_pulses(fit: Callable[[list[pd.Period], dict[int, float]], FitState], 
     def penalised(o: SearchOutcome) -> float:
         return o.state.llf - 0.5 * penalty * len(o.periods)
 
-    best = alternate(given if mode == "given" else [])
+    best = alternate(given, clean_start) if mode == "given" else alternate([])
     if mode == "auto" and limit > 0 and regime_mean is not None:
         rmu = regime_mean()
         if rmu is not None:

@@ -201,12 +201,13 @@ class CountModelResult(Result):
         q, cov = self._quantile_cov(alpha)
         return persistence(self.params, cov, [f"ar_{k}" for k in range(1, self.spec.ar + 1)], quantile=q)
 
-    def long_run(self, alpha: float = 0.05) -> pd.DataFrame:
+    def long_run(self, alpha: float = 0.05, method: str | None = None) -> pd.DataFrame:
         """Long-run effect of each intervention (rate ratio with interval), or why it is not reported.
 
         Without ``ar`` terms the long-run effect is the coefficient itself. With them it
         is ``gamma / (1 - sum(phi))`` with a delta-method interval, refused when the
-        interval of ``sum(phi)`` reaches 1 (see :mod:`analysis.models.dynamics`).
+        interval of ``sum(phi)`` reaches 1 (see :mod:`analysis.models.dynamics`). ``method``
+        is accepted for the interface of :class:`IngarchResult` (only ``"delta"`` here).
         """
         q, cov = self._quantile_cov(alpha)
         kinds = {n: effect_kind(iv) for n, iv in self.spec.interventions.items()}
@@ -219,7 +220,9 @@ class CountModelResult(Result):
                              "upper": float(ci.at[n, "upper"]), "rate_ratio": float(np.exp(self.params[n])),
                              "rr_lower": float(np.exp(ci.at[n, "lower"])), "rr_upper": float(np.exp(ci.at[n, "upper"])),
                              "status": "" if kinds[n] in ("step", "ramp_phase") else f"not defined for a {kinds[n]}"})
-            return pd.DataFrame(rows).set_index("effect") if rows else pd.DataFrame()
+            cols = ["effect", "immediate", "long_run", "se", "lower", "upper", "rate_ratio", "rr_lower",
+                    "rr_upper", "status"]
+            return pd.DataFrame(rows, columns=cols).set_index("effect")
         return long_run_effects(self.params, cov, self.interventions, kinds, self.persistence(alpha), quantile=q)
 
     def effect_meaning(self, name: str) -> str:
@@ -346,7 +349,7 @@ class CountModelResult(Result):
 
     def __repr__(self) -> str:
         effects = ", ".join(f"{n}={self.params[n]:.3g}" for n in self.interventions)
-        return (f"CountModelResult(family={self.family!r}, nobs={self.nobs}, llf={self.llf:.4f}"
+        return (f"{type(self).__name__}(family={self.family!r}, nobs={self.nobs}, llf={self.llf:.4f}"
                 + (f", {effects}" if effects else "") + ")")
 
     def _repr_html_(self) -> str:

@@ -27,6 +27,10 @@ those choices explicit and their consequences visible.
 * :func:`analyse_effects` — all of the above for the interventions of one series, the
   function the notebooks and the report call.
 
+Intervals in the sensitivity table are Wald-t intervals for every specification (the
+bootstrap-t intervals of INGARCH fits are computed for the reported model only, in
+:func:`analyse_effects`).
+
 Comparing effects across dynamics: with autoregressive terms a coefficient is an
 immediate effect; the table also gives the long-run effect ``gamma / (1 - rho)`` where it
 is reported (:mod:`.dynamics`), and its ``comparable`` column uses the long-run effect for
@@ -52,7 +56,8 @@ from .interventions import MIN_SIDE, Intervention, Ramp, Step, encode_interventi
 from .results import CountModelResult
 
 __all__ = ["Specification", "SpecificationChoice", "SensitivityResult", "PlaceboResult", "EffectAnalysis",
-           "fit_specification", "choose_specification", "sensitivity_table", "placebo_test", "analyse_effects"]
+           "default_candidates", "fit_specification", "choose_specification", "sensitivity_table", "placebo_test",
+           "analyse_effects"]
 
 SEASONALITIES: tuple[str | None, ...] = (None, "month", "fourier")
 DYNAMICS = ("none", "ar1", "ingarch")
@@ -104,7 +109,7 @@ class Specification:
 def fit_specification(y: pd.Series, spec: Specification, *, interventions: Mapping[str, Intervention],
                       family: str = "negbin", effect: str | None = None, exog: Any = None,
                       min_side: int = MIN_SIDE, common_sample: bool = False,
-                      pulse_periods: Sequence[pd.Period] | None = None) -> CountModelResult:
+                      pulse_periods: Sequence[pd.Period] | None = None, n_boot: int = 199) -> CountModelResult:
     """Fit ``spec`` to ``y`` (``fit_count_model`` or ``fit_ingarch``).
 
     ``trend="segmented"`` needs ``effect``: a change of slope is added at that
@@ -112,7 +117,8 @@ def fit_specification(y: pd.Series, spec: Specification, *, interventions: Mappi
     first period from models without dynamics, so that every specification is fitted on
     the same periods (for comparing information criteria). ``pulse_periods`` fixes the
     outlier periods (those inside the series are used) instead of searching for them
-    when ``spec.pulses == "auto"``.
+    when ``spec.pulses == "auto"``. ``n_boot`` is passed to :func:`fit_ingarch` (its
+    bootstrap runs only when its intervals are asked for).
     """
     ints = dict(interventions)
     trend: str | None = None if spec.trend == "none" else "linear"
@@ -129,7 +135,7 @@ def fit_specification(y: pd.Series, spec: Specification, *, interventions: Mappi
         pulses = inside if inside else None
     if spec.dynamics == "ingarch":
         return fit_ingarch(y, family=family, trend=trend, seasonality=spec.seasonality, interventions=ints,
-                           exog=exog, min_side=min_side, pulses=pulses)
+                           exog=exog, min_side=min_side, pulses=pulses, n_boot=n_boot)
     ex = exog
     if common_sample and spec.dynamics == "none" and exog is not None:
         ex = exog.iloc[1:]
@@ -190,9 +196,10 @@ class SpecificationChoice(Result):
         return plot_specification_choice(self, ax=ax)
 
 
-def _candidates(index: pd.PeriodIndex) -> list[Specification]:
+def default_candidates(index: pd.PeriodIndex, *, pulses: str | None = "auto") -> list[Specification]:
+    """The candidates of the rule: seasonality (none, month, Fourier; none on annual series) × dynamics, linear trend."""
     seas = SEASONALITIES if periods_per_year(index) == 12 else (None,)
-    return [Specification(seasonality=s, dynamics=d) for d in DYNAMICS for s in seas]
+    return [Specification(seasonality=s, dynamics=d, pulses=pulses) for d in DYNAMICS for s in seas]
 
 
 def choose_specification(y: pd.Series, *, interventions: Mapping[str, Intervention], family: str = "negbin",
@@ -228,7 +235,7 @@ def choose_specification(y: pd.Series, *, interventions: Mapping[str, Interventi
     same periods for every candidate: models without dynamics are fitted from the second
     period too. Outlier pulses count as parameters.
     """
-    cands = list(candidates) if candidates is not None else _candidates(y.index)
+    cands = list(candidates) if candidates is not None else default_candidates(y.index)
     rows = []
     for sp in cands:
         row = {"label": sp.label, "seasonality": sp.seasonality or "none", "dynamics": sp.dynamics,
@@ -270,10 +277,23 @@ def choose_specification(y: pd.Series, *, interventions: Mapping[str, Interventi
 # ---------------------------------------------------------------------------------------- sensitivity
 
 
+def _wald_t_pvalues(res: CountModelResult) -> pd.Series:
+    """p-values of the Wald-t statistics (the intervals of ``conf_int(method="adjusted")``)."""
+    from scipy import stats
+
+    t = (res.params / np.sqrt(np.diag(res.cov_params_adjusted.to_numpy()))).to_numpy()
+    if res.family == "poisson":
+        p = 2 * stats.norm.sf(np.abs(t))
+    else:
+        p = 2 * stats.t.sf(np.abs(t), max(res.df_resid, 1))
+    return pd.Series(p, index=res.params.index)
+
+
 def _effect_rows(res: CountModelResult, effects: Sequence[str], alpha: float) -> list[dict[str, Any]]:
-    ci = res.conf_int(alpha)
-    pv = res.pvalues_adjusted
-    lr = res.long_run(alpha)
+    # Wald-t for every specification of the grid (the bootstrap of INGARCH fits is kept for the reported model)
+    ci = res.conf_int(alpha, "adjusted")
+    pv = _wald_t_pvalues(res)
+    lr = res.long_run(alpha, "delta")
     dynamic = res.kind == "ingarch" or bool(res.spec.ar)
     out = []
     for e in effects:
@@ -345,6 +365,9 @@ class SensitivityResult(Result):
 
 def _verdicts(frame: pd.DataFrame, effects: Sequence[str], alpha: float) -> pd.DataFrame:
     rows = []
+    if not len(effects):
+        return pd.DataFrame(columns=["effect", "base_rr", "min_rr", "max_rr", "n_fitted", "n_refused", "sign_flips",
+                                     "significance_flips", "fragile", "verdict"]).set_index("effect")
     for e in effects:
         t = frame[(frame["effect"] == e)]
         ok = t[t["status"] == ""]
@@ -481,7 +504,7 @@ class PlaceboResult(Result):
     min_pvalue : float
         The smallest p-value the test can give, ``1 / (1 + m)``.
     window : tuple of Period
-        First and last period of the pre-event series the placebos use.
+        First and last period covered by the placebo windows.
     meta : dict
     """
 
@@ -526,9 +549,9 @@ def _z(res: CountModelResult, name: str) -> float:
 
 def placebo_test(y: pd.Series, *, effect: str, interventions: Mapping[str, Intervention], spec: Specification,
                  family: str = "negbin", exog: Any = None, min_side: int = MIN_SIDE,
-                 max_dates: int | None = None, statistic: float | None = None,
-                 pulse_periods: Sequence[pd.Period] | None = None, fake_min_side: int | None = None) -> PlaceboResult:
-    """In-time placebo test: the same model at fake dates before the event.
+                 max_dates: int | None = None, pulse_periods: Sequence[pd.Period] | None = None,
+                 fake_min_side: int | None = None) -> PlaceboResult:
+    """In-time placebo test: the same model, on windows of the same length, at fake dates before the event.
 
     Parameters
     ----------
@@ -536,92 +559,110 @@ def placebo_test(y: pd.Series, *, effect: str, interventions: Mapping[str, Inter
     effect : str
         The intervention under test (a step).
     interventions : mapping
-        All interventions of the model; those that start before the cut are kept in
-        the placebo fits, later ones are dropped with the periods they act on.
+        All interventions of the model; those acting inside a window stay in its model.
     spec : Specification
-        The specification of the model (fitted again on the pre-event series).
+        The specification of the model, refitted on every window.
     family, exog, min_side
         As in :func:`fit_count_model` (``min_side`` is the placement rule of the fits).
     max_dates : int, optional
         Use at most this many fake dates, evenly spaced (default: every date allowed).
     fake_min_side : int, optional
-        Periods a fake date keeps from either end of the pre-event series and from the
-        kept interventions (default: one year of periods, at least ``min_side``).
-    statistic : float, optional
-        ``|z|`` of the real effect when already known (otherwise fitted here).
+        Fewest periods before the date in every window (default: one year of periods, at
+        least ``min_side``; the window uses twice the post-event length when that is
+        more).
     pulse_periods : sequence of Period, optional
-        Outlier periods to use in every placebo fit (those in the pre-event series),
-        for example the ones found on the whole series; default: searched in each fit
-        when ``spec.pulses == "auto"``.
+        Outlier periods to use in every fit (those inside each window), for example the
+        ones found on the whole series; default: searched in each fit when
+        ``spec.pulses == "auto"``.
 
     Returns
     -------
     PlaceboResult
+        ``statistic`` is the ``|z|`` of the real effect on its own window.
 
     Notes
     -----
-    The pre-event series ends with the last period before the first period the effect
-    acts on. A fake step at each period with at least ``min_side`` observations on each
-    side (and the same separation from the other kept steps) is fitted with ``spec``;
-    ``|z|`` uses the same standard error as the model's default intervals. Under the
-    null of no effect the real ``|z|`` is exchangeable with the placebo ones only
-    approximately (the placebo fits use less data); ``bench/bench_models.py`` measures
-    the rejection rate on series without an effect.
+    Every fit, real and placebo, uses a window of the same length: ``P`` periods before
+    the (real or fake) date, twice the post-event length and at least ``fake_min_side``
+    (so that the trend before the date is pinned down), and the ``h`` periods the real
+    effect acts on after it. The fake dates lie ``h`` periods apart, counted back from the last one
+    whose window ends before the event, so that no two placebo estimates share their
+    post-event periods. Windows of equal length make the real ``|z|`` exchangeable with
+    the placebo ones under the null of no effect, and disjoint post-event periods keep
+    the placebo statistics from moving together (overlapping windows give strongly
+    correlated placebos, and then a real ``|z|`` beats all but one of them far more often
+    than the nominal rate: the test is too liberal). The price is the number of fake
+    dates: a series whose pre-event part is short relative to its post-event part allows
+    few, and the smallest attainable p-value ``1 / (1 + m)`` says whether the test can
+    reject at all. ``|z|`` uses the Wald-t standard error.
+    Interventions acting inside a window stay in its model; fake dates closer than
+    ``fake_min_side`` to them are skipped. The p-value is
+    ``(1 + #{placebo |z| >= real |z|}) / (1 + m)``; ``bench/bench_models.py`` measures
+    its rejection rate on series without an effect.
     """
     if effect not in interventions:
         raise ModelError(f"unknown intervention {effect!r}")
     iv = interventions[effect]
-    idx = y.index if isinstance(y.index, pd.PeriodIndex) else None
-    if idx is None:
+    if not isinstance(y.index, pd.PeriodIndex):
         from .design import as_period_index
         y = pd.Series(y.to_numpy(), index=as_period_index(y.index), name=y.name)
-        idx = y.index
-    if statistic is None:
-        real = _quiet(fit_specification, y, spec, interventions=interventions, family=family, effect=effect,
-                      exog=exog, min_side=min_side)
-        statistic = abs(_z(real, effect))
+    idx = y.index
     side = fake_min_side if fake_min_side is not None else max(min_side, 12 if periods_per_year(idx) == 12 else 3)
-    enc = encode_interventions(idx, {effect: iv}, check=False)
-    first = enc.positions[effect]
-    pre = y.iloc[:max(first, 0)]
-    rows: list[dict[str, Any]] = []
+    first = max(encode_interventions(idx, {effect: iv}, check=False).positions[effect], 0)
+    h = len(y) - first
+    room = first - h                       # the last fake date whose window ends before the event
+    P = max(side, 2 * h)                   # enough periods before each date to pin down the trend
+    others = {n: (o, encode_interventions(idx, {n: o}, check=False).positions[n])
+              for n, o in interventions.items() if n != effect}
     note = ""
-    if len(pre) < 2 * side + 1:
-        note = f"the pre-event series has {len(pre)} period(s), too few for a fake date with {side} on each side"
-    keep = {}
-    kept_pos = []
-    for n, other in interventions.items():
-        if n == effect:
-            continue
-        e2 = encode_interventions(idx, {n: other}, check=False)
-        if e2.positions[n] + min_side <= len(pre) - min_side:
-            keep[n] = other
-            kept_pos.append(e2.positions[n])
-    candidates = [p for p in range(side, len(pre) - side + 1)
-                  if all(abs(p - q) >= side for q in kept_pos)] if not note else []
+    candidates: list[int] = []
+    if room < P:
+        note = (f"the {first} period(s) before the event leave no fake date with {side} period(s) before it and "
+                f"the real effect's {h} period(s) after it")
+    else:
+        # fake dates h periods apart, counted back from the last one: their post-event periods do not overlap
+        candidates = [p for p in range(room, P - 1, -max(h, 1))
+                      if all(abs(p - q) >= side for _, q in others.values() if p - P <= q < p + h)][::-1]
+        if not candidates:
+            note = "every fake date is too close to another intervention"
     if max_dates is not None and len(candidates) > max_dates:
         take = np.unique(np.round(np.linspace(0, len(candidates) - 1, max_dates)).astype(int))
         candidates = [candidates[i] for i in take]
-    ex = exog.iloc[:len(pre)] if exog is not None else None
-    for pos in candidates:
-        per = pre.index[pos]
-        fake = {**keep, "placebo": Step(int(_first_day(per)))}
+
+    def window_fit(date_pos: int, ints: dict[str, Intervention], name: str) -> float:
+        lo, hi = date_pos - P, date_pos + h
+        keep = {n: o for n, (o, q) in others.items() if lo + min_side <= q < hi}
+        wy = y.iloc[lo:hi]
+        ex = exog.iloc[lo:hi] if exog is not None else None
+        res = _quiet(fit_specification, wy, spec, interventions={**keep, **ints}, family=family, effect=name,
+                     exog=ex, min_side=min_side, pulse_periods=pulse_periods)
+        return _z(res, name), float(res.params[name])
+
+    statistic = np.nan
+    if candidates:
         try:
-            res = _quiet(fit_specification, pre, spec, interventions=fake, family=family, effect="placebo",
-                         exog=ex, min_side=min_side, pulse_periods=pulse_periods)
-            rows.append({"period": per, "coef": float(res.params["placebo"]), "z": _z(res, "placebo"), "status": ""})
+            statistic = abs(window_fit(first, {effect: iv}, effect)[0])
+        except AnalysisError as exc:
+            note = f"the real effect cannot be fitted on its window: {str(exc).splitlines()[0][:160]}"
+            candidates = []
+    rows: list[dict[str, Any]] = []
+    for pos in candidates:
+        per = idx[pos]
+        try:
+            z, coef = window_fit(pos, {"placebo": Step(int(_first_day(per)))}, "placebo")
+            rows.append({"period": per, "coef": coef, "z": z, "status": ""})
         except AnalysisError as exc:
             rows.append({"period": per, "coef": np.nan, "z": np.nan, "status": str(exc).splitlines()[0][:160]})
     frame = pd.DataFrame(rows, columns=["period", "coef", "z", "status"])
     okz = frame.loc[frame["status"] == "", "z"].abs().to_numpy(float)
     m = len(okz)
-    pvalue = float((1 + np.sum(okz >= statistic - 1e-12)) / (1 + m)) if m else np.nan
-    window = (pre.index[0], pre.index[-1]) if len(pre) else (idx[0], idx[0])
+    pvalue = float((1 + np.sum(okz >= statistic - 1e-12)) / (1 + m)) if m and np.isfinite(statistic) else np.nan
+    window = (idx[candidates[0] - P], idx[candidates[-1] + h - 1]) if candidates else (idx[0], idx[0])
     meta = result_meta(options={"effect": effect, "spec": spec.to_dict(), "family": family, "min_side": min_side,
                                 "fake_min_side": side, "max_dates": max_dates,
                                 "pulse_periods": None if pulse_periods is None else [str(p) for p in pulse_periods]},
                        input_sha256=input_sha256(y.to_numpy(float)), seed=None,
-                       note=note, kept_interventions=list(keep))
+                       note=note, window_pre_periods=P, window_post_periods=h)
     return PlaceboResult(effect, float(statistic), frame, pvalue, 1.0 / (1 + m) if m else np.nan, window, meta)
 
 
@@ -710,7 +751,7 @@ def analyse_effects(y: pd.Series, *, interventions: Mapping[str, Intervention], 
                     alternatives: Mapping[str, pd.Series] | None = None, alpha: float = 0.05, exog: Any = None,
                     min_side: int = MIN_SIDE, placebo: bool = True, placebo_max_dates: int | None = None,
                     placebo_min_side: int | None = None, candidates: Sequence[Specification] | None = None,
-                    specification: Specification | None = None) -> EffectAnalysis:
+                    specification: Specification | None = None, n_boot: int = 199) -> EffectAnalysis:
     """Choose the specification, fit it, and test its effects for robustness and against placebos.
 
     Parameters
@@ -734,6 +775,8 @@ def analyse_effects(y: pd.Series, *, interventions: Mapping[str, Intervention], 
         Passed to :func:`choose_specification`.
     specification : Specification, optional
         Skip the choice and use this one (the choice table is still computed).
+    n_boot : int, default 199
+        Bootstrap replicates of the intervals when the model is an INGARCH fit.
 
     Returns
     -------
@@ -745,7 +788,7 @@ def analyse_effects(y: pd.Series, *, interventions: Mapping[str, Intervention], 
                                   min_side=min_side)
     spec = specification or choice.chosen
     model = _quiet(fit_specification, y, spec, interventions=interventions, family=family, exog=exog,
-                   min_side=min_side)
+                   min_side=min_side, n_boot=n_boot)
     sens = sensitivity_table(y, interventions=interventions, base=spec, family=family, alternatives=alternatives,
                              alpha=alpha, exog=exog, min_side=min_side)
     plac: dict[str, PlaceboResult] = {}
@@ -754,7 +797,7 @@ def analyse_effects(y: pd.Series, *, interventions: Mapping[str, Intervention], 
             if isinstance(iv, Step):
                 plac[n] = placebo_test(y, effect=n, interventions=interventions, spec=spec, family=family, exog=exog,
                                        min_side=min_side, fake_min_side=placebo_min_side,
-                                       max_dates=placebo_max_dates, statistic=abs(_z(model, n)),
+                                       max_dates=placebo_max_dates,
                                        pulse_periods=model.pulses)
     ci = model.conf_int(alpha)
     pv = model.pvalues_adjusted
@@ -776,9 +819,13 @@ def analyse_effects(y: pd.Series, *, interventions: Mapping[str, Intervention], 
                      "placebo_min_pvalue": p.min_pvalue if p is not None else np.nan,
                      "placebo_dates": p.n_placebo if p is not None else 0,
                      "caveat": _caveat(model, n, v, p, lr)})
-    effects = pd.DataFrame(rows).set_index("effect")
+    effects = pd.DataFrame(rows, columns=["effect", "rate_ratio", "lower", "upper", "pvalue", "meaning",
+                                          "long_run_rr", "long_run_lower", "long_run_upper", "long_run_status",
+                                          "min_rr", "max_rr", "fragile", "verdict", "placebo_pvalue",
+                                          "placebo_min_pvalue", "placebo_dates", "caveat"]).set_index("effect")
     meta = result_meta(options={"family": family, "alpha": alpha, "min_side": min_side, "placebo": placebo,
                                 "placebo_max_dates": placebo_max_dates, "placebo_min_side": placebo_min_side,
+                                "n_boot": n_boot,
                                 "specification": spec.to_dict(),
                                 "chosen_by_rule": specification is None},
                        input_sha256=input_sha256(y.to_numpy(float)), seed=None, rule=RULE)

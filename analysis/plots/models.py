@@ -140,3 +140,26 @@ def plot_specification_choice(result: Any, *, ax: plt.Axes | None = None) -> plt
         ax.set_xlabel("AICc (hatched: residual autocorrelation, Ljung-Box p < 0.05)")
         ax.set_title("Candidate specifications (red: chosen)", loc="left")
     return ax
+
+
+def add_fit_and_counterfactual(ax: plt.Axes, result: Any, *, alpha: float = 0.05, n_sim: int = 1000,
+                               rng: Any = 0, fit_label: str = "fitted trend and effects",
+                               cf_label: str = "counterfactual without the interventions") -> plt.Axes:
+    """Draw a model's fitted mean and its counterfactual (with band) over bars of the same periods."""
+    with style_context():
+        fit = result.fitted
+        ax.plot(_midpoints(fit.index), fit.to_numpy(), color=PALETTE["vermillion"], linewidth=1.4,
+                marker="o", markersize=2.5, label=fit_label)
+        if result.spec.interventions:
+            cf = result.counterfactual(alpha=alpha, n_sim=n_sim, rng=rng).frame
+            part = cf.loc[cf["cf_lower"].notna()]
+            x = _midpoints(part.index)
+            ax.fill_between(x, part["cf_lower"].to_numpy(float), part["cf_upper"].to_numpy(float),
+                            color=PALETTE["orange"], alpha=0.25, linewidth=0,
+                            label=f"{1 - alpha:.0%} interval without interventions")
+            ax.plot(x, part["counterfactual"].to_numpy(float), color=PALETTE["orange"], linewidth=1.4,
+                    linestyle="--", label=cf_label)
+        ax.set_ylim(bottom=0)
+        handles, labels = ax.get_legend_handles_labels()
+        ax.legend(handles, labels, loc="upper left", fontsize=6)
+    return ax

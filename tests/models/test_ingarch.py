@@ -102,7 +102,7 @@ def test_standard_errors_are_the_inverse_conditional_information():
 
 def test_long_run_effect_and_its_delta_method_interval():
     y, at = simulate(seed=5, b=0.3, a=0.3, gamma=0.3)
-    res = fit_ingarch(y, family="poisson", trend=None, seasonality=None, interventions={"law": step(at)})
+    res = fit_ingarch(y, family="poisson", trend=None, seasonality=None, interventions={"law": step(at)}, n_boot=0)
     lr = res.long_run()
     rho = res.params["ingarch_a"] + res.params["ingarch_b"]
     assert lr.at["law", "status"] == ""
@@ -124,7 +124,7 @@ def test_long_run_effect_and_its_delta_method_interval():
 
 def test_near_unit_root_refuses_the_long_run_with_the_reason():
     y, at = simulate(n=80, seed=6, b=0.6, a=0.395, const=0.02, gamma=0.02, at=50)
-    res = fit_ingarch(y, family="poisson", trend=None, seasonality=None, interventions={"law": step(at)})
+    res = fit_ingarch(y, family="poisson", trend=None, seasonality=None, interventions={"law": step(at)}, n_boot=19)
     pers = res.persistence()
     assert pers.near_unit_root and pers.reason
     lr = res.long_run()
@@ -135,7 +135,7 @@ def test_near_unit_root_refuses_the_long_run_with_the_reason():
 
 def test_counterfactual_results_api_and_informative_flag():
     y, at = simulate(seed=7, theta=10.0)
-    res = fit_ingarch(y, seasonality=None, interventions={"law": step(at)})
+    res = fit_ingarch(y, seasonality=None, interventions={"law": step(at)}, n_boot=19)
     cf = res.counterfactual(n_sim=300, rng=3)
     assert cf.start == at and cf.meta["seed"] == 3 and cf.meta["package_version"]
     tot, lo, hi = cf.total_excess
@@ -162,3 +162,23 @@ def test_outlier_pulse_enters_externally_and_does_not_propagate():
     # without the pulse term the spike drives the next month's mean up through both lags
     assert res.fitted[nxt] < plain.fitted[nxt]
     assert abs(res.fitted[nxt] - y.iloc[62:80].mean()) < abs(plain.fitted[nxt] - y.iloc[62:80].mean())
+
+
+def test_bootstrap_t_intervals_are_seeded_at_construction_and_match_their_pvalues():
+    y, at = simulate(n=160, seed=9, theta=10.0)
+    res = fit_ingarch(y, seasonality=None, interventions={"law": step(at)}, n_boot=39, rng=5)
+    assert res.meta["seed"] == 5 and res.meta["options"]["n_boot"] == 39
+    meta_before = dict(res.meta)
+    ci = res.conf_int()
+    wald = res.conf_int(method="adjusted")
+    assert not np.allclose(ci.loc["law"], wald.loc["law"])
+    np.testing.assert_allclose(ci.drop(index="law"), wald.drop(index="law"))
+    assert res.meta == meta_before                     # the bootstrap does not change meta
+    # the equal-tailed bootstrap p-value and the interval agree about zero
+    p = res.pvalues_adjusted["law"]
+    assert (p < 0.05) == (ci.at["law", "lower"] > 0 or ci.at["law", "upper"] < 0)
+    again = fit_ingarch(y, seasonality=None, interventions={"law": step(at)}, n_boot=39, rng=5)
+    np.testing.assert_allclose(again.conf_int().loc["law"], ci.loc["law"])
+    assert len(res.bootstrap()) >= 30
+    no_boot = fit_ingarch(y, seasonality=None, interventions={"law": step(at)}, n_boot=0)
+    np.testing.assert_allclose(no_boot.conf_int(), wald)

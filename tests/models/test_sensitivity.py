@@ -106,20 +106,26 @@ def test_date_bases_enter_as_rows_with_the_base_specification():
 
 
 def test_placebo_rejects_a_planted_effect_and_states_its_minimum():
-    y, at = iid_series(seed=7, n=160, gamma=1.0, at=110)
+    # 25 years; the event 12 months before the end: fake dates 12 months apart, windows of 24 + 12 months
+    y, at = iid_series(seed=7, n=300, gamma=1.0, at=288)
     spec = Specification(None, "none", "linear", None)
-    pt = placebo_test(y, effect="law", interventions={"law": step(at)}, spec=spec, max_dates=30)
-    assert pt.n_placebo == 30
-    assert pt.min_pvalue == pytest.approx(1 / 31)
+    pt = placebo_test(y, effect="law", interventions={"law": step(at)}, spec=spec)
+    assert pt.n_placebo == 22 and pt.min_pvalue == pytest.approx(1 / 23)
     assert pt.pvalue == pytest.approx(pt.min_pvalue) and pt.rejects(0.05)
-    assert pt.window[1] == y.index[109]
-    assert (pt.placebos["period"] <= y.index[110 - 12]).all() and (pt.placebos["period"] >= y.index[12]).all()
+    dates = list(pt.placebos["period"])
+    assert dates[-1] == y.index[288 - 12] and all(b - a == 12 for a, b in
+                                                  zip([d.ordinal for d in dates], [d.ordinal for d in dates[1:]]))
+    assert pt.meta["window_pre_periods"] == 24 and pt.meta["window_post_periods"] == 12
     # no effect: the placebo p-value is not small
-    y0, at0 = iid_series(seed=8, n=160, gamma=0.0, at=110)
-    p0 = placebo_test(y0, effect="law", interventions={"law": step(at0)}, spec=spec, max_dates=30)
+    y0, at0 = iid_series(seed=8, n=300, gamma=0.0, at=288)
+    p0 = placebo_test(y0, effect="law", interventions={"law": step(at0)}, spec=spec)
     assert p0.pvalue > 0.05
     json.dumps(p0.to_dict())
     assert "fake dates" in p0.summary()
+    # a long post-event period leaves few fake dates, and the result says the test cannot reject
+    y1, at1 = iid_series(seed=9, n=120, gamma=0.0, at=60)
+    p1 = placebo_test(y1, effect="law", interventions={"law": step(at1)}, spec=spec)
+    assert p1.n_placebo <= 1 and ("cannot reject" in p1.summary() or "no placebo" in p1.summary())
 
 
 def test_analyse_effects_reports_meaning_fragility_and_placebo_in_one_caveat():
