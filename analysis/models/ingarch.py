@@ -223,8 +223,12 @@ def _fit(data: _Data, start: np.ndarray, family: str, theta0: float | None, *, m
         change = abs(ll_c - ll)
         moved = cand is not params
         params, phi, ll, nu = cand, cphi, ll_c, nu_c
-        if decrement < tol * (abs(ll) + 1.0) or (change < 1e-15 * (abs(ll) + 1.0) and t < 1.0):
+        if decrement < tol * (abs(ll) + 1.0):
             return params, None if phi is None else float(np.exp(phi)), ll, it, True
+        if change < 1e-15 * (abs(ll) + 1.0) and t < 1.0:
+            # the step cannot improve the likelihood: a maximum only if the gradient is negligible
+            # (at the edge of the stationary region it is not)
+            return params, None if phi is None else float(np.exp(phi)), ll, it, bool(decrement < 1e-7 * (abs(ll) + 1.0))
         if moved:
             d = _recursion(data, params)[1]
     return params, None if phi is None else float(np.exp(phi)), ll, max_iter, False
@@ -285,6 +289,12 @@ class IngarchResult(CountModelResult):
     @property
     def persistence_terms(self) -> tuple[str, str]:
         return (B, A)
+
+    @property
+    def on_boundary(self) -> bool:
+        """True when ``a``, ``b`` or ``a + b`` sits at the edge of the stationary region (not an interior maximum)."""
+        a, b = float(self.params[A]), float(self.params[B])
+        return max(abs(a), abs(b), abs(a + b)) > 1 - 1e-4
 
     def persistence(self, alpha: float = 0.05) -> Persistence:
         q, cov = self._quantile_cov(alpha, "adjusted")
@@ -352,7 +362,8 @@ class IngarchResult(CountModelResult):
             grad[names.index(B)] = grad[names.index(A)] = est / d ** 2
             se = float(np.sqrt(max(grad @ cov.to_numpy() @ grad, 0.0)))
             est = est / d
-        if len(bt) < 20:
+        if len(bt) < max(20, self.n_boot // 2):
+            # too few bootstrap refits converged (e.g. an estimate at the edge of the stationary region)
             return est - q * se, est + q * se, float(2 * stats.t.sf(abs(est / se), max(self.df_resid, 1)))
         tstar = ((bt[col] - est) / bt[scol]).to_numpy(float)
         tstar = tstar[np.isfinite(tstar)]

@@ -14,13 +14,16 @@ those choices explicit and their consequences visible.
   the series).
 * :func:`choose_specification` — **the rule**: every candidate (seasonality × dynamics,
   linear trend, ``pulses="auto"``) is fitted on the same periods (from the second, so
-  that the autoregressive fits condition on the same first count); among those whose
-  Pearson residuals show no autocorrelation (Ljung–Box p ≥ 0.05) the one with the lowest
-  AICc is chosen; if none passes, the lowest AICc overall, and the choice says so.
+  that the autoregressive fits condition on the same first count); candidates that do not
+  converge or whose INGARCH estimate lies at the edge of the stationary region are set
+  aside; among the others whose Pearson residuals show no autocorrelation (Ljung–Box
+  p ≥ 0.05) the one with the lowest AICc is chosen; if none passes, the lowest AICc
+  overall, and the choice says so.
 * :func:`sensitivity_table` — the estimate of each effect across the full grid of
   specifications, and over the other date bases with the chosen specification. An effect
   is **fragile** when its sign, or its significance at ``alpha``, differs between the
-  chosen specification and any other specification that could be fitted.
+  chosen specification and any other specification that could be fitted (converged to an
+  interior maximum).
 * :func:`placebo_test` — the same model at fake intervention dates in the period before
   the event (the series cut before it), giving an empirical p-value: the share of placebo
   dates whose ``|z|`` is at least the real one (counting the real one).
@@ -67,7 +70,8 @@ PULSES: tuple[str | None, ...] = ("auto", None)
 LJUNG_BOX_LEVEL = 0.05
 
 RULE = ("among the candidates (seasonality: none, month dummies, Fourier; dynamics: none, AR(1), INGARCH(1,1); "
-        "linear trend; outlier pulses found by the pulse rule), all fitted on the same periods, the one with the "
+        "linear trend; outlier pulses found by the pulse rule), all fitted on the same periods and converged to an "
+        "interior maximum, the one with the "
         f"lowest AICc among those whose Pearson residuals pass the Ljung-Box test (p >= {LJUNG_BOX_LEVEL}); if "
         "none passes, the lowest AICc overall")
 
@@ -247,6 +251,8 @@ def choose_specification(y: pd.Series, *, interventions: Mapping[str, Interventi
             row["passes"] = bool(row["ljung_box_pvalue"] >= LJUNG_BOX_LEVEL)
             if not res.converged:
                 row["status"] = "did not converge"
+            elif getattr(res, "on_boundary", False):
+                row["status"] = "estimate at the edge of the stationary region (not an interior maximum)"
         except AnalysisError as exc:
             row["status"] = str(exc).splitlines()[0][:200]
         rows.append(row)
@@ -447,6 +453,11 @@ def sensitivity_table(y: pd.Series, *, interventions: Mapping[str, Intervention]
             res = _quiet(fit_specification, series, sp, interventions=interventions, family=family,
                          effect=eff_for_trend, exog=exog if sp.basis == "default" else None, min_side=min_side)
             new = _effect_rows(res, eff, alpha)
+            if not res.converged or getattr(res, "on_boundary", False):
+                why = ("did not converge" if not res.converged else
+                       "estimate at the edge of the stationary region (not an interior maximum)")
+                for r in new:
+                    r["status"] = why
         except AnalysisError as exc:
             msg = str(exc).splitlines()[0][:200]
             new = [{"effect": e, "status": msg} for e in eff]
