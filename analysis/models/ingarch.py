@@ -60,7 +60,7 @@ from .diagnostics import cameron_trivedi, default_lags, ljung_box, overdispersio
 from .dynamics import Persistence, long_run_effects, persistence
 from .fit import FAMILIES, _pulse_terms, _read_pulses, input_hash, pulse_name
 from .interventions import MIN_SIDE, Intervention, check_placement, periods_per_year
-from .likelihood import THETA_BOUNDS, Counts, Problem, mean_and_derivative, moment_theta, theta_standard_errors
+from .likelihood import THETA_BOUNDS, Counts, Problem, mean_and_derivative, theta_standard_errors
 from .outliers import MAX_PULSE_SHARE, FitState, search_pulses
 from .results import CountModelResult, affected_periods, effect_kind, make_counterfactual
 from .simulate import draw_counts, draw_theta, quantiles

@@ -14,7 +14,7 @@ from ..results import Result, result_meta
 from .design import DesignSpec, align_exog
 from .diagnostics import TestResult
 from .dynamics import Persistence, long_run_effects, persistence
-from .interventions import Pulse, Ramp, Step, encode_interventions
+from .interventions import Pulse, Ramp, encode_interventions
 from .simulate import (
     components,
     draw_counts,

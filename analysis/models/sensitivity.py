@@ -55,7 +55,7 @@ from ..errors import AnalysisError, AnalysisWarning, ModelError
 from ..results import Result, input_sha256, jsonable, result_meta
 from .fit import fit_count_model
 from .ingarch import fit_ingarch
-from .interventions import MIN_SIDE, Intervention, Ramp, Step, encode_interventions, periods_per_year, ramp
+from .interventions import MIN_SIDE, Intervention, Ramp, Step, encode_interventions, periods_per_year
 from .results import CountModelResult
 
 __all__ = ["Specification", "SpecificationChoice", "SensitivityResult", "PlaceboResult", "EffectAnalysis",
