@@ -19,13 +19,19 @@ The calendar lives in ``analysis/data/events.csv``, one row per law or event:
 ``what_changed``
     One or two sentences.
 ``official_publication``
-    Where the act was officially published, when recorded.
+    Where and when the act was officially published, when recorded.
+``date_note``
+    Why a date is left empty (no citation found for it), or how it was established.
 
-Functions: :func:`load_events` reads and checks the file, :func:`list_events`
-filters it, :func:`events_for_series`
-says which events can serve as interventions on a series (and why others cannot),
-:func:`interventions_for_series` turns the usable ones into steps, and
-:func:`event_annotations` gives ``(date, label)`` pairs for figures.
+A date is left empty rather than guessed when no citation for it was found; a model that
+needs it must give a dated override with its reason (see
+:func:`analysis.models.interventions_from_events`).
+
+This module is data and reading only: :func:`load_events` reads and checks the file,
+:func:`list_events` filters it, :func:`get_event` returns one row, and
+:func:`event_annotations` gives ``(date, label)`` pairs for figures. Which events can
+serve as interventions on a series is decided with the models
+(:func:`analysis.models.events_for_series`, :func:`analysis.models.interventions_for_series`).
 """
 from __future__ import annotations
 
@@ -33,12 +39,13 @@ from importlib import resources
 
 import pandas as pd
 
-from .errors import InputError, ModelError
-from .models.interventions import MIN_SIDE, Step, encode_interventions, step
+from .errors import InputError
 
 EVENTS_FILE = "events.csv"
 COLUMNS = ["id", "kind", "date_signed", "date_in_force", "title_en", "title_ru", "act", "act_number",
-           "applies_to", "what_changed", "official_publication"]
+           "applies_to", "what_changed", "official_publication", "date_note"]
+#: Columns a calendar file may lack (older files); they are read as empty.
+OPTIONAL = ("date_note",)
 KINDS = ("law", "event")
 APPLIES = ("foreign_agents", "undesirable", "criminal_code", "all")
 
@@ -73,6 +80,9 @@ def load_events(path: str | None = None) -> pd.DataFrame:
     else:
         raw = pd.read_csv(path, dtype=str, keep_default_na=False)
         name = str(path)
+    for c in OPTIONAL:
+        if c not in raw.columns:
+            raw[c] = ""
     missing = [c for c in COLUMNS if c not in raw.columns]
     if missing:
         raise InputError(name, f"missing column(s) {missing}")
@@ -117,87 +127,27 @@ def list_events(*, applies_to: str | list[str] | None = None, kind: str | None =
     return ev.reset_index(drop=True)
 
 
+def get_event(event_id: str, *, events: pd.DataFrame | None = None) -> pd.Series:
+    """The calendar row of ``event_id``.
+
+    Raises
+    ------
+    InputError
+        When the calendar has no such id.
+    """
+    ev = load_events() if events is None else events
+    hit = ev[ev["id"] == event_id]
+    if hit.empty:
+        raise InputError(f"analysis/data/{EVENTS_FILE}", f"no event with id {event_id!r}", column="id")
+    return hit.iloc[0]
+
+
 def _select(events: pd.DataFrame | None, applies_to: str | list[str] | None) -> pd.DataFrame:
     ev = load_events() if events is None else events
     if applies_to is None:
         return ev
     wanted = {applies_to} if isinstance(applies_to, str) else set(applies_to)
     return ev[ev["applies_to"].isin(wanted | {"all"})]
-
-
-def events_for_series(index: pd.PeriodIndex | pd.Series, *, applies_to: str | list[str] | None = None,
-                      min_side: int = MIN_SIDE, min_gap: int | None = None, lag: int = 0,
-                      events: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Which calendar events can serve as step interventions on a series, and why not.
-
-    Parameters
-    ----------
-    index : PeriodIndex or Series
-        The series (or its index), monthly or annual.
-    applies_to : str or list of str, optional
-        Keep events about these series (``"all"`` events are always kept).
-    min_side : int, default 3
-        Observations needed on each side of a step (as in :func:`fit_count_model`).
-    min_gap : int, optional
-        Minimum number of periods between the starts of two selected steps (default
-        ``min_side``). Events are taken in date order; an event too close to the
-        previous selected one is left out, with the reason.
-    lag : int, default 0
-        Delay in months applied to every step.
-    events : DataFrame, optional
-        A calendar as returned by :func:`load_events` (default: the shipped one).
-
-    Returns
-    -------
-    DataFrame
-        The candidate events with ``period`` (the period containing the start),
-        ``usable`` (bool) and ``reason`` (empty when usable).
-    """
-    idx = index.index if isinstance(index, pd.Series) else index
-    if not isinstance(idx, pd.PeriodIndex):
-        raise ModelError("events_for_series needs a series with a PeriodIndex")
-    gap = min_side if min_gap is None else min_gap
-    ev = _select(events, applies_to).copy()
-    usable, reasons, periods = [], [], []
-    last_pos: int | None = None
-    last_id = ""
-    for _, row in ev.iterrows():
-        if pd.isna(row["date_in_force"]):
-            usable.append(False)
-            reasons.append("no date in force recorded")
-            periods.append(None)
-            continue
-        st = step(row["date_in_force"], lag=lag)
-        s = st.effective_start
-        per = pd.Period(s, freq=idx.freq)
-        periods.append(per)
-        try:
-            encode_interventions(idx, {row["id"]: st}, min_side=min_side)
-        except ModelError as exc:
-            usable.append(False)
-            reasons.append(str(exc))
-            continue
-        pos = int((per - idx[0]).n)
-        if last_pos is not None and pos - last_pos < gap:
-            usable.append(False)
-            reasons.append(f"starts {pos - last_pos} period(s) after {last_id} (minimum {gap})")
-            continue
-        usable.append(True)
-        reasons.append("")
-        last_pos, last_id = pos, row["id"]
-    ev["period"] = periods
-    ev["usable"] = usable
-    ev["reason"] = reasons
-    return ev.reset_index(drop=True)
-
-
-def interventions_for_series(index: pd.PeriodIndex | pd.Series, *, applies_to: str | list[str] | None = None,
-                             min_side: int = MIN_SIDE, min_gap: int | None = None, lag: int = 0,
-                             events: pd.DataFrame | None = None) -> dict[str, Step]:
-    """Steps (named by event id) for the events usable on a series; see :func:`events_for_series`."""
-    ev = events_for_series(index, applies_to=applies_to, min_side=min_side, min_gap=min_gap, lag=lag,
-                           events=events)
-    return {r["id"]: step(r["date_in_force"], lag=lag) for _, r in ev[ev["usable"]].iterrows()}
 
 
 def event_annotations(*, applies_to: str | list[str] | None = None,

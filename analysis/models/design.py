@@ -11,19 +11,33 @@ Column conventions (the names that appear in ``params``):
   offset;
 * ``ar_1`` … ``ar_p``: ``log(1 + y_{t-k})``, an observation-driven autoregression on
   the log scale (as in the log-linear Poisson autoregressions of Fokianos & Tjøstheim,
-  2011); the first ``p`` observations are conditioned on, not modelled;
-* pulses, ramps and steps under the names given to them.
+  2011); the first ``p`` observations are conditioned on, not modelled. The lag of a
+  period that has a pulse term is the period's pulse-free mean, not its count (the pulse
+  is an *additive outlier*: it does not propagate through the lags);
+* pulses, ramps and steps under the names given to them; outlier pulses (``pulses=``)
+  as ``pulse_YYYY-MM`` (``pulse_YYYY`` on annual series).
+
+Index rule: a ``PeriodIndex`` is used as it is; a ``DatetimeIndex`` whose timestamps
+fall one per month (or one per year) is read as the periods that contain them, so that
+month-start and month-end timestamps give the same periods and the same fit.
 """
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from ..errors import ModelError
-from .interventions import MIN_SIDE, EncodedInterventions, Intervention, encode_interventions, periods_per_year
+from .interventions import (
+    MIN_SIDE,
+    EncodedInterventions,
+    Intervention,
+    check_placement,
+    encode_interventions,
+    periods_per_year,
+)
 
 #: A series needs at least this many modelled observations, and this many more than parameters.
 MIN_OBS = 8
@@ -32,21 +46,48 @@ MIN_RESIDUAL_DF = 4
 MONTH_NAMES = [f"month_{m:02d}" for m in range(2, 13)]
 
 
-def check_counts(y: pd.Series) -> tuple[pd.PeriodIndex, np.ndarray]:
-    """Validate a count series and return its index and values as floats.
+def as_period_index(index: pd.Index) -> pd.PeriodIndex:
+    """The periods of a series index (see the module docstring for the rule).
 
     Raises
     ------
     ModelError
-        Not a Series with a monthly/annual ``PeriodIndex``; gaps or duplicated periods;
-        missing, negative or non-integer values.
+        An index that is neither a ``PeriodIndex`` nor a ``DatetimeIndex`` with one
+        timestamp per month or per year.
+    """
+    if isinstance(index, pd.PeriodIndex):
+        return index
+    if isinstance(index, pd.DatetimeIndex):
+        if index.tz is not None:
+            index = index.tz_localize(None)
+        code = (index.freqstr or "").upper()
+        if code.startswith(("Y", "A", "BY", "BA")):
+            return index.to_period("Y")
+        months = index.to_period("M")
+        if len(index) < 2 or code.startswith(("M", "BM", "SM")) or np.all(np.diff(months.asi8) == 1):
+            return months
+        years = index.to_period("Y")
+        if np.all(np.diff(years.asi8) == 1):
+            return years
+        raise ModelError("y has a DatetimeIndex that is neither monthly nor annual (one timestamp per month or "
+                         "per year); give it a PeriodIndex")
+    raise ModelError("y must have a PeriodIndex (monthly or annual) or a monthly or annual DatetimeIndex, not "
+                     f"{type(index).__name__}")
+
+
+def check_counts(y: pd.Series) -> tuple[pd.PeriodIndex, np.ndarray]:
+    """Validate a count series and return its periods and values as floats.
+
+    Raises
+    ------
+    ModelError
+        Not a Series with a monthly/annual ``PeriodIndex`` (or a DatetimeIndex read as
+        one, see :func:`as_period_index`); gaps or duplicated periods; missing, negative
+        or non-integer values.
     """
     if not isinstance(y, pd.Series):
         raise ModelError(f"y must be a pandas Series of counts, not {type(y).__name__}")
-    idx = y.index
-    if not isinstance(idx, pd.PeriodIndex):
-        raise ModelError("y must have a PeriodIndex (monthly or annual); convert dates with "
-                         "index.to_period('M') or to_period('Y')")
+    idx = as_period_index(y.index)
     periods_per_year(idx)
     if len(idx) > 1:
         if idx.has_duplicates:
@@ -87,6 +128,12 @@ class DesignSpec:
     exog_names: tuple[str, ...]
     ar: int
     interventions: Mapping[str, Intervention]
+    pulses: Mapping[str, Intervention] = field(default_factory=dict)
+
+    @property
+    def terms(self) -> dict[str, Intervention]:
+        """Interventions followed by outlier pulses: every dated term of the design."""
+        return {**self.interventions, **self.pulses}
 
 
 def deterministic_columns(spec: DesignSpec, index: pd.PeriodIndex,
@@ -122,12 +169,22 @@ def deterministic_columns(spec: DesignSpec, index: pd.PeriodIndex,
     return np.column_stack(cols), names
 
 
-def ar_columns(values: np.ndarray, ar: int) -> np.ndarray:
-    """``log(1 + y_{t-k})`` for k = 1..ar, NaN where the lag is not available."""
+def ar_columns(values: np.ndarray, ar: int, clean: Mapping[int, float] | None = None) -> np.ndarray:
+    """``log(1 + y_{t-k})`` for k = 1..ar, NaN where the lag is not available.
+
+    ``clean`` maps positions of outlier periods to the value their lag should carry
+    (their pulse-free mean) instead of the count.
+    """
     n = len(values)
+    v = np.asarray(values, dtype=float)
+    if clean:
+        v = v.copy()
+        for pos, val in clean.items():
+            if 0 <= pos < n:
+                v[pos] = val
     out = np.full((n, ar), np.nan)
     for k in range(1, ar + 1):
-        out[k:, k - 1] = np.log1p(values[:-k])
+        out[k:, k - 1] = np.log1p(v[:-k])
     return out
 
 
@@ -169,16 +226,24 @@ class Design:
 
 def build_design(spec: DesignSpec, index: pd.PeriodIndex, values: np.ndarray,
                  exog: pd.DataFrame | None, exposure: np.ndarray | None, *,
-                 min_side: int = MIN_SIDE, check: bool = True) -> Design:
-    """Assemble the design on the modelled rows (after the first ``ar`` periods)."""
+                 min_side: int = MIN_SIDE, check: bool = True,
+                 clean: Mapping[int, float] | None = None) -> Design:
+    """Assemble the design on the modelled rows (after the first ``ar`` periods).
+
+    ``clean`` (position in ``index`` → value) replaces the counts of outlier periods in
+    the autoregressive lags. Placement is checked for the interventions, not for the
+    outlier pulses (which are placed on observed periods by construction).
+    """
     det, names = deterministic_columns(spec, index, exog)
     cols = [det]
     if spec.ar:
-        cols.append(ar_columns(values, spec.ar))
+        cols.append(ar_columns(values, spec.ar, clean))
         names = [*names, *[f"ar_{k}" for k in range(1, spec.ar + 1)]]
     keep = slice(spec.ar, None)
     idx = index[keep]
-    enc = encode_interventions(idx, spec.interventions, min_side=min_side, check=check)
+    enc = encode_interventions(idx, spec.terms, min_side=min_side, check=False)
+    if check:
+        check_placement(idx, spec.interventions, enc, min_side=min_side)
     cols.append(np.zeros((len(index), 0)))
     X = np.hstack(cols)[keep]
     if enc.loglinear.shape[1]:
@@ -201,6 +266,9 @@ def check_rank(design: Design) -> None:
         bad = names[int(np.argmin(scale))]
         raise ModelError(f"column {bad!r} is zero on every modelled period (collinear design)")
     z = d / scale
+    sv = np.linalg.svd(z, compute_uv=False)
+    if sv[-1] / sv[0] >= 1e-9:
+        return
     kept: list[int] = []
     for j in range(z.shape[1]):
         trial = z[:, [*kept, j]]

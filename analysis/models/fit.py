@@ -2,16 +2,22 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+import math
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ..errors import ModelError
+from ..changepoint.pulses import find_pulses, pulse_penalty
+from ..errors import AnalysisWarning, ModelError
+from ..results import result_meta
 from .design import (
     MIN_OBS,
     MIN_RESIDUAL_DF,
+    Design,
     DesignSpec,
     align_exog,
     build_design,
@@ -19,23 +25,92 @@ from .design import (
     check_rank,
 )
 from .diagnostics import cameron_trivedi, default_lags, ljung_box, overdispersion_lr
-from .interventions import MIN_SIDE, Intervention, periods_per_year
-from .likelihood import NotIdentified, Problem, fit_problem
+from .interventions import MIN_SIDE, Intervention, Pulse, periods_per_year
+from .likelihood import FitOutput, NotIdentified, Problem, fit_problem
+from .outliers import MAX_PULSE_SHARE, FitState, search_pulses
 from .results import CountModelResult
 
 FAMILIES = ("poisson", "negbin")
 
 
-def _input_hash(y: pd.Series, exog: pd.DataFrame | None, exposure: np.ndarray | None) -> str:
+def input_hash(index: pd.PeriodIndex, values: np.ndarray, exog: pd.DataFrame | None,
+               exposure: np.ndarray | None) -> str:
+    """sha256 of what a model is fitted to: the periods, the counts, exogenous columns and exposure."""
     h = hashlib.sha256()
-    h.update(",".join(str(p) for p in y.index).encode())
-    h.update(np.ascontiguousarray(y.to_numpy(float)).tobytes())
+    h.update(index.freqstr.encode())
+    h.update(np.ascontiguousarray(index.asi8, dtype="<i8").tobytes())
+    h.update(np.ascontiguousarray(values, dtype="<f8").tobytes())
     if exog is not None:
         h.update(",".join(map(str, exog.columns)).encode())
-        h.update(np.ascontiguousarray(exog.to_numpy(float)).tobytes())
+        h.update(np.ascontiguousarray(exog.to_numpy(float), dtype="<f8").tobytes())
     if exposure is not None:
-        h.update(np.ascontiguousarray(exposure).tobytes())
+        h.update(np.ascontiguousarray(exposure, dtype="<f8").tobytes())
     return h.hexdigest()
+
+
+def pulse_name(period: pd.Period) -> str:
+    """Name of the outlier term of ``period`` (``pulse_2017-12``; ``pulse_2019`` on annual series)."""
+    return f"pulse_{period}"
+
+
+def _pulse_terms(periods: Sequence[pd.Period]) -> dict[str, Intervention]:
+    return {pulse_name(p): Pulse(_first_day(p)) for p in sorted(set(periods))}
+
+
+def _first_day(p: pd.Period) -> int:
+    from ._days import day_number
+    return day_number(p)
+
+
+def _read_pulses(pulses: Any, index: pd.PeriodIndex) -> list[pd.Period] | str | None:
+    if pulses is None or (isinstance(pulses, str) and pulses == "auto"):
+        return pulses
+    if isinstance(pulses, str) or not isinstance(pulses, Sequence | pd.Index | np.ndarray):
+        raise ModelError(f"pulses must be None, 'auto' or a list of dates or periods, not {pulses!r}")
+    out = []
+    for p in pulses:
+        try:
+            per = p.asfreq(index.freq) if isinstance(p, pd.Period) else pd.Period(pd.Timestamp(p), freq=index.freq)
+        except (TypeError, ValueError) as exc:
+            raise ModelError(f"cannot read pulse date {p!r}") from exc
+        if per < index[0] or per > index[-1]:
+            raise ModelError(f"pulse {per} is outside the series ({index[0]} to {index[-1]})")
+        out.append(per)
+    return out
+
+
+class _Fitter:
+    """One series and its options; fits a design for a given set of outlier pulses."""
+
+    def __init__(self, index: pd.PeriodIndex, values: np.ndarray, spec: DesignSpec, ex: pd.DataFrame | None,
+                 expo: np.ndarray | None, family: str, min_side: int) -> None:
+        self.index, self.values, self.spec, self.ex, self.expo = index, values, spec, ex, expo
+        self.family, self.min_side = family, min_side
+
+    def design(self, spec: DesignSpec, clean: Mapping[int, float] | None, *, check: bool) -> Design:
+        return build_design(spec, self.index, self.values, self.ex, self.expo, min_side=self.min_side,
+                            check=check, clean=clean)
+
+    def fit(self, design: Design, *, adjusted: bool) -> tuple[FitOutput, FitOutput]:
+        prob = Problem(design.y, design.X, design.enc.seg_weight, design.enc.seg_active, design.offset)
+        try:
+            pois = fit_problem(prob, "poisson")
+            out = pois if self.family == "poisson" else fit_problem(prob, "negbin", poisson=pois,
+                                                                    adjusted=adjusted)
+        except NotIdentified as exc:
+            raise ModelError(
+                f"the effect {design.names[exc.position]!r} is not identified: its estimate runs off to infinity "
+                f"(for example, all counts are zero on one side of an intervention, or in a pulse period); shorten "
+                f"the series to its coverage or drop the term") from None
+        return pois, out
+
+
+def _pulse_free_mean(design: Design, params: np.ndarray, mu: np.ndarray, pulse_names: Sequence[str]) -> np.ndarray:
+    if not pulse_names:
+        return mu
+    names = design.names
+    cols = [names.index(n) for n in pulse_names]
+    return mu * np.exp(-(design.X[:, cols] @ params[cols]))
 
 
 def fit_count_model(
@@ -50,13 +125,16 @@ def fit_count_model(
     ar: int = 0,
     fourier_order: int = 2,
     min_side: int = MIN_SIDE,
+    pulses: str | Sequence[Any] | None = None,
 ) -> CountModelResult:
     """Fit a Poisson or negative-binomial regression with interventions to a count series.
 
     Parameters
     ----------
     y : Series
-        Counts on a regular monthly or annual ``PeriodIndex``; no missing values.
+        Counts on a regular monthly or annual ``PeriodIndex`` (a DatetimeIndex with one
+        timestamp per month or year is read as the periods containing them); no missing
+        values.
     family : {"negbin", "poisson"}, default "negbin"
         ``"negbin"`` is NB2 (variance ``mu + mu^2 / theta``) with ``theta`` estimated
         by maximum likelihood; the result exposes ``theta`` (R's ``glm.nb``) and
@@ -67,8 +145,8 @@ def fit_count_model(
         Month dummies (January the reference) or ``fourier_order`` harmonics; does not
         apply to annual series (noted in ``meta``).
     interventions : mapping of name to intervention, optional
-        Built with :func:`step`, :func:`pulse`, :func:`ramp` or
-        :func:`steps_from_breaks`; each coefficient is labelled by its name.
+        Built with :func:`step`, :func:`pulse`, :func:`ramp`, :func:`level_and_slope`
+        or :func:`steps_from_breaks`; each coefficient is labelled by its name.
     exog : DataFrame or Series, optional
         Extra log-linear columns on the same ``PeriodIndex`` (e.g. the number of
         Fridays in the month, when a registry is updated on Fridays).
@@ -81,7 +159,17 @@ def fit_count_model(
         Harmonics used when ``seasonality="fourier"``.
     min_side : int, default 3
         Minimum number of observations on each side of an intervention (and between
-        the starts of two steps or ramps).
+        the starts of two steps or two ramps).
+    pulses : None, "auto" or list of dates, default None
+        One-period outliers (a month of mass listing). ``None`` adds no terms, so the
+        fit is the plain GLM that R's ``glm``/``glm.nb`` gives, but warns
+        (:class:`~analysis.errors.AnalysisWarning`, and in ``meta["warnings"]``) when the
+        pulse rule finds outliers. ``"auto"`` detects them with the rule of
+        :mod:`analysis.changepoint.pulses` (unit deviance from the fitted, pulse-free
+        mean above ``3 log n``), gives each its own indicator, refits, and repeats until
+        the set is stable. A list gives the outlier periods explicitly. Outlier terms are
+        listed in :attr:`CountModelResult.pulses`; month effects and the trend are then
+        estimated without them, and counterfactuals keep them.
 
     Returns
     -------
@@ -115,7 +203,9 @@ def fit_count_model(
     log of one plus the previous counts (a log-linear Poisson/NB autoregression). Their
     coefficients measure persistence beyond trend and season, and an intervention's
     coefficient is then its immediate effect; the long-run effect of a step is
-    ``gamma / (1 - sum(phi))`` on the log scale, and counterfactuals are simulated.
+    ``gamma / (1 - sum(phi))`` on the log scale (:meth:`CountModelResult.long_run`,
+    refused near non-stationarity), and counterfactuals are simulated. An outlier pulse
+    is an additive outlier: the lag after it carries the period's pulse-free mean.
 
     The counts are assumed independent given the covariates (and lags); the Ljung–Box
     test on the Pearson residuals checks this. The Cameron–Trivedi test and, for NB2,
@@ -145,9 +235,10 @@ def fit_count_model(
     interventions = dict(interventions or {})
 
     index, values = check_counts(y)
+    pulse_arg = _read_pulses(pulses, index)
     ppy = periods_per_year(index)
     notes: list[str] = []
-    warnings: list[str] = []
+    warns: list[str] = []
     if ppy == 1 and seasonality is not None:
         notes.append(f"seasonality={seasonality!r} does not apply to an annual series and was left out")
     ex = align_exog(exog, index)
@@ -165,10 +256,11 @@ def fit_count_model(
                       seasonality=seasonality if ppy == 12 else None, fourier_order=int(fourier_order),
                       exog_names=tuple(ex.columns) if ex is not None else (), ar=int(ar),
                       interventions=interventions)
+    fitter = _Fitter(index, values, spec, ex, expo, family, min_side)
 
     # too short? judged before placement checks, so that short series get this message
     n_model = len(index) - ar
-    probe = build_design(spec, index, values, ex, expo, check=False) if n_model > 0 else None
+    probe = fitter.design(spec, None, check=False) if n_model > 0 else None
     k = len(probe.names) if probe is not None else 0
     if probe is not None and len(set(probe.names)) < k:
         dup = sorted({n for n in probe.names if probe.names.count(n) > 1})
@@ -178,35 +270,84 @@ def fit_count_model(
             f"series too short to model: {n_model} modelled observation(s) for {k} parameter(s); a count "
             f"model needs at least {MIN_OBS} observations and {MIN_RESIDUAL_DF} more than its parameters. "
             f"Describe such a series (counts per period) instead of modelling it")
-    design = build_design(spec, index, values, ex, expo, min_side=min_side, check=True)
-    if np.all(design.y == 0):
+    from .interventions import check_placement
+    check_placement(probe.index, interventions, probe.enc, min_side=min_side)
+    if np.all(probe.y == 0):
         raise ModelError("every modelled count is zero; there is nothing to model")
-    check_rank(design)
 
-    prob = Problem(design.y, design.X, design.enc.seg_weight, design.enc.seg_active, design.offset)
+    periods: list[pd.Period] = [] if pulse_arg in (None, "auto") else sorted(set(pulse_arg))
+    clash = [pulse_name(p) for p in periods if pulse_name(p) in interventions]
+    if clash:
+        raise ModelError(f"pulse term(s) {clash} clash with intervention names")
+    mode = "none" if pulse_arg is None else ("auto" if pulse_arg == "auto" else "given")
+    beta_point = pulse_penalty(n_model)
+    limit = min(max(1, int(MAX_PULSE_SHARE * n_model)), max(0, n_model - k - MIN_RESIDUAL_DF))
+
+    def fit_with(pers: list[pd.Period], clean: dict[int, float]) -> FitState:
+        cur = replace(spec, pulses=_pulse_terms(pers))
+        design = probe if not pers and not clean else fitter.design(cur, clean or None, check=False)
+        check_rank(design)
+        pois, out = fitter.fit(design, adjusted=mode == "none")
+        mu_free = _pulse_free_mean(design, out.params, out.mu, list(cur.pulses))
+        return FitState(out.llf, out.theta, mu_free, (cur, design, pois, out))
+
+    def regime_mean() -> np.ndarray | None:
+        rd = fitter.design(replace(spec, seasonality=None), None, check=False)
+        rprob = Problem(rd.y, rd.X, rd.enc.seg_weight, rd.enc.seg_active, rd.offset)
+        try:
+            check_rank(rd)
+            return fit_problem(rprob, "poisson").mu
+        except (NotIdentified, ModelError):
+            return None
+
+    found = search_pulses(fit_with, index=probe.index, y=probe.y, lag_shift=ar, uses_lags=ar > 0, mode=mode,
+                          given=periods, penalty=beta_point, limit=limit, family=family,
+                          regime_mean=regime_mean)
+    periods, clean, rounds = found.periods, found.clean, found.rounds
+    cur, design, pois, out = found.state.payload
+    pulse_info: dict[str, Any] = {"mode": mode, **found.info}
+    if mode != "none":
+        pois, out = fitter.fit(design, adjusted=True)
+    spec = cur
     names = design.names
-    try:
-        pois = fit_problem(prob, "poisson")
-        out = pois if family == "poisson" else fit_problem(prob, "negbin", start=pois.params)
-    except NotIdentified as exc:
-        raise ModelError(
-            f"the effect {names[exc.position]!r} is not identified: its estimate runs off to infinity (for "
-            f"example, all counts are zero on one side of an intervention, or in a pulse period); shorten the "
-            f"series to its coverage or drop the term") from None
+    if pulse_info.get("zero_count_outliers"):
+        notes.append("periods flagged as outliers with a count of zero keep no term of their own (the estimate "
+                     "of a zero-count period's own mean is minus infinity): "
+                     + ", ".join(pulse_info["zero_count_outliers"]))
+    pulse_info.update({"periods": [str(p) for p in periods], "rounds": rounds,
+                       "rule": f"unit deviance from the pulse-free fitted mean > 3 log n = {beta_point:.2f}"})
     if not out.converged:
-        warnings.append("the fit did not converge; estimates may be unreliable")
+        warns.append("the fit did not converge; estimates may be unreliable")
     if out.theta_at_bound:
         notes.append("theta reached its upper bound: no overdispersion beyond Poisson was found")
     estimated = [n for n, iv in interventions.items() if iv.estimated]
     if estimated:
-        warnings.append(
+        warns.append(
             f"the dates of {', '.join(estimated)} were estimated from the same data (change points); "
             f"their effects' intervals are too narrow and p-values too small")
     if not design.enc.is_linear:
         notes.append("steps starting inside a period act on the share of the period they cover "
                      "(mu * ((1 - f) + f * exp(gamma))); the model is non-linear in those effects")
-
+    lagged = [f"{n} ({iv.describe()})" for n, iv in interventions.items() if iv.lag]
+    if lagged:
+        notes.append("lags are assumptions, not estimates: " + "; ".join(lagged))
+    if pulse_info.get("refused"):
+        warns.append(pulse_info["refused"])
+    if pulse_info.get("cycled") or pulse_info.get("not_stable"):
+        warns.append("outlier detection did not settle on one set of periods; the last set was kept")
     mu = out.mu
+    if pulse_arg is None:
+        size = math.inf if out.theta is None else out.theta
+        found = find_pulses(design.y, mu, size)
+        if len(found):
+            listed = ", ".join(str(design.index[i]) for i in found[:8]) + (" …" if len(found) > 8 else "")
+            msg = (f"{len(found)} one-period outlier(s) by the pulse rule (unit deviance > 3 log n = "
+                   f"{pulse_penalty(len(design.y)):.2f}): {listed}; they pull the month effects, the trend and "
+                   f"the lags. Refit with pulses='auto' to give each its own term")
+            warns.append(msg)
+            pulse_info["detected_not_modelled"] = [str(design.index[i]) for i in found]
+            warnings.warn(msg, AnalysisWarning, stacklevel=2)
+
     var = mu if out.theta is None else mu + mu ** 2 / out.theta
     pearson = (design.y - mu) / np.sqrt(var)
     lags = default_lags(len(mu), ppy)
@@ -215,27 +356,21 @@ def fit_count_model(
         diagnostics["overdispersion_lr"] = overdispersion_lr(pois.llf, out.llf)
     diagnostics["ljung_box"] = ljung_box(pearson, lags, model_df=ar)
 
-    from .. import __version__
-
-    meta: dict[str, Any] = {
-        "package_version": __version__,
-        "input_sha256": _input_hash(y, ex, expo),
-        "options": {
-            "family": family, "trend": trend, "seasonality": seasonality,
-            "fourier_order": int(fourier_order) if seasonality == "fourier" else None,
-            "interventions": {n: iv.describe() for n, iv in interventions.items()},
-            "exog": list(spec.exog_names), "exposure": exposure is not None, "ar": int(ar),
-            "min_side": min_side,
-        },
-        "frequency": "monthly" if ppy == 12 else "annual",
-        "first_period": str(design.index[0]),
-        "last_period": str(design.index[-1]),
-        "iterations": out.iterations,
-        "se_theta": out.se_theta,
-        "se_log_theta_adjusted": out.se_log_theta_adj,
-        "notes": notes,
-        "warnings": warnings,
+    options = {
+        "family": family, "trend": trend, "seasonality": seasonality,
+        "fourier_order": int(fourier_order) if seasonality == "fourier" else None,
+        "interventions": {n: iv.describe() for n, iv in interventions.items()},
+        "exog": list(spec.exog_names), "exposure": exposure is not None, "ar": int(ar),
+        "min_side": min_side, "pulses": pulse_info["mode"] if pulse_arg in (None, "auto") else
+        [str(p) for p in pulse_arg],
     }
+    meta = result_meta(
+        options=options, input_sha256=input_hash(index, values, ex, expo), seed=None,
+        frequency="monthly" if ppy == 12 else "annual",
+        first_period=str(design.index[0]), last_period=str(design.index[-1]),
+        iterations=out.iterations, se_theta=out.se_theta, se_log_theta_adjusted=out.se_log_theta_adj,
+        pulses=pulse_info, clean_lags={str(index[p]): v for p, v in sorted(clean.items())},
+        notes=notes, warnings=warns)
     return CountModelResult(
         family=family,
         params=pd.Series(out.params, index=names, name="coef"),
@@ -243,7 +378,7 @@ def fit_count_model(
         theta=out.theta,
         llf=out.llf,
         nobs=len(design.y),
-        y=y.astype(float).copy(),
+        y=pd.Series(values, index=index, name=y.name),
         fitted=pd.Series(mu, index=design.index, name="fitted"),
         diagnostics=diagnostics,
         meta=meta,
@@ -253,4 +388,5 @@ def fit_count_model(
         spec=spec,
         exog=ex,
         exposure=pd.Series(expo, index=index) if expo is not None else None,
+        clean_lags=dict(clean),
     )

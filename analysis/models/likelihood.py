@@ -11,24 +11,28 @@ runs over the sub-intervals ``j`` of period ``t`` (weights ``w_tj``, active step
 and the model is the usual log-linear GLM; otherwise it is non-linear in ``gamma``.
 
 Counts are Poisson or negative binomial NB2 (variance ``mu + mu^2 / theta``,
-``alpha = 1 / theta``). The regression parameters are fitted by Fisher scoring on
-the exact likelihood: each step solves ``(D'WD) delta = D'r`` with ``D`` the
-derivative of ``log mu`` (equal to the design matrix in the GLM case, so the
-iteration is IRLS there), ``W`` the working weights and ``r`` the score residuals,
-and is halved until the log-likelihood increases. ``theta`` is fitted by Newton's
-method on ``log theta`` given the means, alternating with the regression step until
-the log-likelihood is stable (the scheme of ``MASS::glm.nb``). Standard errors come
-from the expected information ``D'WD`` with ``theta`` held at its estimate, as
-``MASS::glm.nb`` reports them.
+``alpha = 1 / theta``). The Poisson fit is Fisher scoring on the exact likelihood: each
+step solves ``(D'WD) delta = D'r`` with ``D`` the derivative of ``log mu`` (the design
+matrix in the GLM case, so the iteration is IRLS there), ``W`` the working weights and
+``r`` the score residuals, and is halved until the log-likelihood increases. The NB2 fit
+starts from the Poisson estimate and a moment estimate of ``theta`` and updates the
+regression parameters (Fisher scoring) and ``log theta`` (Newton's method) *jointly* in
+each step; the two blocks are orthogonal in the expected information, so the joint step
+converges as fast as Newton's method and reaches the maximum that ``MASS::glm.nb``'s
+alternation reaches. Standard errors come from the expected information ``D'WD`` with
+``theta`` held at its estimate, as ``MASS::glm.nb`` reports them.
 
 The maximum-likelihood ``theta`` is biased upwards in short series (too little
 overdispersion), which makes those standard errors too small. For intervals the
 toolkit therefore also computes the Cox–Reid adjusted estimate of ``theta``
 (:func:`fit_theta_adjusted`) and the information at that value.
+
+Numerical notes: terms of the likelihood in ``theta`` alone (``log Gamma(y + theta)``,
+its derivatives) are evaluated once per distinct count, which makes long series cheap.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import optimize, special
@@ -46,6 +50,37 @@ class NotIdentified(ModelError):
         super().__init__(f"parameter {position} is not identified")
 
 
+class Counts:
+    """Counts with the quantities the likelihood needs precomputed (distinct values, ``log y!``)."""
+
+    def __init__(self, y: np.ndarray) -> None:
+        self.y = np.asarray(y, dtype=float)
+        self.n = self.y.size
+        self.values, inverse, self.counts = np.unique(self.y, return_inverse=True, return_counts=True)
+        self.inverse = inverse.reshape(-1)
+        self.counts = self.counts.astype(float)
+        self.log_factorial = float(np.sum(special.gammaln(self.values + 1.0) * self.counts))
+
+    def loglik(self, mu: np.ndarray, theta: float | None) -> float:
+        """Log-likelihood (with the ``log y!`` term); ``theta=None`` means Poisson."""
+        y = self.y
+        if theta is None:
+            return float(np.sum(special.xlogy(y, mu)) - np.sum(mu) - self.log_factorial)
+        lg = float(np.sum(self.counts * (special.gammaln(self.values + theta) - special.gammaln(theta))))
+        return float(lg - self.log_factorial + self.n * theta * np.log(theta) + np.sum(special.xlogy(y, mu))
+                     - np.sum((theta + y) * np.log(theta + mu)))
+
+    def theta_derivatives(self, mu: np.ndarray, theta: float) -> tuple[float, float]:
+        """First and second derivative of the NB2 log-likelihood with respect to ``theta``."""
+        v, c, y = self.values, self.counts, self.y
+        tm = theta + mu
+        s = (float(np.sum(c * (special.digamma(v + theta) - special.digamma(theta))))
+             + self.n * (np.log(theta) + 1.0) - float(np.sum(np.log(tm))) - float(np.sum((y + theta) / tm)))
+        h = (float(np.sum(c * (special.zeta(2.0, v + theta) - special.zeta(2.0, theta))))
+             + self.n / theta - float(np.sum(2.0 / tm)) + float(np.sum((y + theta) / tm ** 2)))
+        return s, h
+
+
 @dataclass(frozen=True)
 class Problem:
     """Data of one fit: counts, log-linear design, step segments and offset."""
@@ -55,35 +90,58 @@ class Problem:
     seg_weight: np.ndarray
     seg_active: np.ndarray
     offset: np.ndarray
+    counts: Counts = field(init=False, repr=False, compare=False)
+    linear_design: np.ndarray | None = field(init=False, repr=False, compare=False)
+    _split: tuple | None = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "counts", Counts(self.y))
+        k = self.seg_active.shape[2]
+        lin = None
+        split = None
+        if self.seg_weight.shape[1] == 1:
+            lin = self.X if k == 0 else np.hstack([self.X, self.seg_active[:, 0, :]])
+            lin = np.ascontiguousarray(lin, dtype=float)
+        else:
+            # rows with a single sub-interval are linear; only the few others need the exact sum
+            special = np.flatnonzero(np.any(self.seg_weight[:, 1:] > 0, axis=1))
+            base = np.ascontiguousarray(np.hstack([self.X, self.seg_active[:, 0, :]]), dtype=float)
+            split = (special, base, self.seg_weight[special], self.seg_active[special])
+        object.__setattr__(self, "linear_design", lin)
+        object.__setattr__(self, "_split", split)
 
     @property
     def n_params(self) -> int:
         return self.X.shape[1] + self.seg_active.shape[2]
 
+    @property
+    def is_glm(self) -> bool:
+        """True when ``log mu`` is linear in the parameters (every step covers whole periods)."""
+        return self.linear_design is not None
+
 
 def mean_and_derivative(prob: Problem, params: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Return ``log mu`` and its derivative ``D`` (n × k) with respect to ``params``."""
+    if prob.linear_design is not None:
+        return prob.linear_design @ params + prob.offset, prob.linear_design
     p = prob.X.shape[1]
     beta, gamma = params[:p], params[p:]
-    eta = prob.X @ beta + prob.offset
-    if gamma.size == 0:
-        return eta, prob.X
-    lin = prob.seg_active @ gamma                           # (n, J)
-    m = np.max(np.where(prob.seg_weight > 0, lin, -np.inf), axis=1, keepdims=True)
-    e = prob.seg_weight * np.exp(lin - m)                   # (n, J)
+    special, base, sw, sa = prob._split
+    eta = base @ params + prob.offset
+    d = base.copy()
+    x_s = prob.X[special] @ beta + prob.offset[special]
+    lin = sa @ gamma                                        # (s, J)
+    m = np.max(np.where(sw > 0, lin, -np.inf), axis=1, keepdims=True)
+    e = sw * np.exp(lin - m)                                # (s, J)
     tot = e.sum(axis=1, keepdims=True)
-    log_m = np.log(tot[:, 0]) + m[:, 0]
-    g = np.einsum("tj,tjk->tk", e, prob.seg_active) / tot   # (n, K)
-    return eta + log_m, np.hstack([prob.X, g])
+    eta[special] = x_s + np.log(tot[:, 0]) + m[:, 0]
+    d[special, p:] = np.einsum("tj,tjk->tk", e, sa) / tot   # (s, K)
+    return eta, d
 
 
 def loglik(y: np.ndarray, mu: np.ndarray, theta: float | None) -> float:
     """Log-likelihood (with the ``log y!`` term); ``theta=None`` means Poisson."""
-    if theta is None:
-        return float(np.sum(special.xlogy(y, mu) - mu - special.gammaln(y + 1)))
-    return float(np.sum(special.gammaln(y + theta) - special.gammaln(theta) - special.gammaln(y + 1)
-                        + theta * np.log(theta) + special.xlogy(y, mu)
-                        - (theta + y) * np.log(theta + mu)))
+    return Counts(y).loglik(mu, theta)
 
 
 def working(y: np.ndarray, mu: np.ndarray, theta: float | None) -> tuple[np.ndarray, np.ndarray]:
@@ -108,6 +166,10 @@ def _solve(info: np.ndarray, score: np.ndarray) -> np.ndarray:
         return np.linalg.lstsq(info, score, rcond=None)[0]
 
 
+def _finite_eta(eta: np.ndarray) -> bool:
+    return bool(np.all(np.isfinite(eta)) and eta.max() < 700)
+
+
 def fit_regression(prob: Problem, theta: float | None, start: np.ndarray, *,
                    max_iter: int = 200, tol: float = 1e-12) -> tuple[np.ndarray, float, int, bool]:
     """Maximise the likelihood over the regression parameters at fixed ``theta``.
@@ -119,9 +181,10 @@ def fit_regression(prob: Problem, theta: float | None, start: np.ndarray, *,
     -------
     params, loglik, iterations, converged
     """
+    cnt = prob.counts
     params = start.astype(float).copy()
     eta, d = mean_and_derivative(prob, params)
-    ll = loglik(prob.y, np.exp(eta), theta)
+    ll = cnt.loglik(np.exp(eta), theta)
     for it in range(1, max_iter + 1):
         mu = np.exp(eta)
         r, w = working(prob.y, mu, theta)
@@ -133,8 +196,7 @@ def fit_regression(prob: Problem, theta: float | None, start: np.ndarray, *,
         while True:
             cand = params + t * delta
             eta_c, d_c = mean_and_derivative(prob, cand)
-            ok = np.all(np.isfinite(eta_c)) and eta_c.max() < 700
-            ll_c = loglik(prob.y, np.exp(eta_c), theta) if ok else -np.inf
+            ll_c = cnt.loglik(np.exp(eta_c), theta) if _finite_eta(eta_c) else -np.inf
             if np.isfinite(ll_c) and ll_c >= ll - 1e-12 * (abs(ll) + 1.0):
                 break
             t /= 2.0
@@ -157,11 +219,11 @@ def _quasi_newton(prob: Problem, theta: float | None, start: np.ndarray) -> tupl
 
     def objective(p: np.ndarray) -> tuple[float, np.ndarray]:
         eta, d = mean_and_derivative(prob, p)
-        if not np.all(np.isfinite(eta)) or eta.max() > 700:
+        if not _finite_eta(eta):
             return np.inf, np.zeros_like(p)
         mu = np.exp(eta)
         r, _ = working(prob.y, mu, theta)
-        return -loglik(prob.y, mu, theta), -(d.T @ r)
+        return -prob.counts.loglik(mu, theta), -(d.T @ r)
 
     res = optimize.minimize(objective, start, jac=True, method="BFGS", options={"gtol": 1e-8, "maxiter": 10000})
     return res.x, -float(res.fun), bool(res.success)
@@ -169,28 +231,33 @@ def _quasi_newton(prob: Problem, theta: float | None, start: np.ndarray) -> tupl
 
 def theta_score(y: np.ndarray, mu: np.ndarray, theta: float) -> tuple[float, float]:
     """First and second derivative of the NB2 log-likelihood with respect to ``theta``."""
-    s = np.sum(special.digamma(y + theta) - special.digamma(theta) + np.log(theta) + 1.0
-               - np.log(theta + mu) - (y + theta) / (theta + mu))
-    h = np.sum(special.polygamma(1, y + theta) - special.polygamma(1, theta) + 1.0 / theta
-               - 2.0 / (theta + mu) + (y + theta) / (theta + mu) ** 2)
-    return float(s), float(h)
+    return Counts(y).theta_derivatives(mu, theta)
 
 
-def fit_theta(y: np.ndarray, mu: np.ndarray, start: float, *, max_iter: int = 100) -> float:
+def _theta_step(cnt: Counts, mu: np.ndarray, phi: float, lo: float, hi: float) -> tuple[float, float]:
+    """Newton step on ``phi = log theta`` (ascent direction when the curvature is not negative) and the gradient."""
+    th = float(np.exp(phi))
+    s, h = cnt.theta_derivatives(mu, th)
+    g = th * s                      # d l / d phi
+    hh = th * s + th * th * h       # d2 l / d phi2
+    step = -g / hh if hh < 0 else float(np.sign(g))
+    if (phi >= hi and step > 0) or (phi <= lo and step < 0):
+        step = 0.0
+    return float(step), float(g)
+
+
+def fit_theta(y: np.ndarray | Counts, mu: np.ndarray, start: float, *, max_iter: int = 100) -> float:
     """Maximum-likelihood ``theta`` given the means (Newton on ``log theta``, safeguarded)."""
+    cnt = y if isinstance(y, Counts) else Counts(y)
     lo, hi = np.log(THETA_BOUNDS[0]), np.log(THETA_BOUNDS[1])
     phi = float(np.clip(np.log(start), lo, hi))
-    ll = loglik(y, mu, np.exp(phi))
+    ll = cnt.loglik(mu, np.exp(phi))
     for _ in range(max_iter):
-        th = np.exp(phi)
-        s, h = theta_score(y, mu, th)
-        g = th * s                      # d l / d phi
-        hh = th * s + th * th * h       # d2 l / d phi2
-        step = -g / hh if hh < 0 else np.sign(g) * 1.0
+        step, g = _theta_step(cnt, mu, phi, lo, hi)
         t = 1.0
         while True:
             cand = float(np.clip(phi + t * step, lo, hi))
-            ll_c = loglik(y, mu, np.exp(cand))
+            ll_c = cnt.loglik(mu, np.exp(cand))
             if ll_c >= ll - 1e-13 * (abs(ll) + 1):
                 break
             t /= 2
@@ -204,6 +271,103 @@ def fit_theta(y: np.ndarray, mu: np.ndarray, start: float, *, max_iter: int = 10
     return float(np.exp(phi))
 
 
+def fit_negbin(prob: Problem, start: np.ndarray, theta_start: float, *, max_iter: int = 500,
+               tol: float = 1e-13) -> tuple[np.ndarray, float, float, int, bool]:
+    """Joint maximisation over the regression parameters and ``log theta``.
+
+    Each iteration takes a Fisher-scoring step in the regression parameters and a Newton
+    step in ``log theta`` (the blocks are orthogonal in the expected information) and
+    halves both until the log-likelihood increases.
+
+    Returns
+    -------
+    params, theta, loglik, iterations, converged
+    """
+    cnt = prob.counts
+    lo, hi = np.log(THETA_BOUNDS[0]), np.log(THETA_BOUNDS[1])
+    params = start.astype(float).copy()
+    phi = float(np.clip(np.log(theta_start), lo, hi))
+    eta, d = mean_and_derivative(prob, params)
+    ll = cnt.loglik(np.exp(eta), np.exp(phi))
+    for it in range(1, max_iter + 1):
+        th = float(np.exp(phi))
+        mu = np.exp(eta)
+        r, w = working(prob.y, mu, th)
+        score = d.T @ r
+        delta = _solve(d.T @ (w[:, None] * d), score)
+        dphi, g = _theta_step(cnt, mu, phi, lo, hi)
+        decrement = float(score @ delta) + abs(g * dphi)
+        t = 1.0
+        while True:
+            cand = params + t * delta
+            cphi = float(np.clip(phi + t * dphi, lo, hi))
+            eta_c, d_c = mean_and_derivative(prob, cand)
+            ll_c = cnt.loglik(np.exp(eta_c), np.exp(cphi)) if _finite_eta(eta_c) else -np.inf
+            if np.isfinite(ll_c) and ll_c >= ll - 1e-13 * (abs(ll) + 1.0):
+                break
+            t /= 2.0
+            if t < 1e-10:
+                cand, cphi, eta_c, d_c, ll_c = params, phi, eta, d, ll
+                break
+        change = abs(ll_c - ll)
+        params, phi, eta, d, ll = cand, cphi, eta_c, d_c, ll_c
+        if decrement < tol * (abs(ll) + 1.0) or (change < 1e-15 * (abs(ll) + 1.0) and t < 1.0):
+            return params, float(np.exp(phi)), ll, it, True
+        if np.max(np.abs(params)) > 1e3:
+            break
+    # fall back on the alternation of MASS::glm.nb
+    theta = float(np.exp(phi))
+    ok = False
+    ll_old = -np.inf
+    for _ in range(200):
+        theta = fit_theta(cnt, np.exp(eta), theta)
+        params, ll, _, ok = fit_regression(prob, theta, params)
+        eta, _ = mean_and_derivative(prob, params)
+        if abs(ll - ll_old) < 1e-13 * (abs(ll) + 1.0):
+            break
+        ll_old = ll
+    return params, theta, ll, max_iter, ok
+
+
+def _leverage_trace_terms(d: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Cholesky factor of ``D'WD`` and the leverages ``d_t' (D'WD)^{-1} d_t``."""
+    info = d.T @ (w[:, None] * d)
+    c = np.linalg.cholesky(info)
+    z = np.linalg.solve(c, d.T)             # (k, n)
+    return c, np.sum(z * z, axis=0)
+
+
+def _adjusted_profile(prob: Problem, params: np.ndarray, phi: float) -> tuple[float, float, np.ndarray]:
+    """Cox–Reid adjusted profile log-likelihood at ``log theta = phi``, its exact derivative, and beta_theta.
+
+    Only for GLM designs (``D = X`` fixed). With ``h_t`` the leverages of ``X'WX``:
+    ``d/dtheta [l(beta_theta, theta) - log det(X'WX) / 2] = dl/dtheta
+    - sum_t h_t dw_t/dtheta / 2``, where ``dw_t/dtheta`` is the total derivative of the
+    working weight ``w = mu theta / (theta + mu)`` through ``theta`` and through
+    ``mu(beta_theta)`` (``d beta_theta / d theta`` from the implicit function theorem).
+    """
+    th = float(np.exp(phi))
+    cnt = prob.counts
+    p, ll, _, _ = fit_regression(prob, th, params)
+    eta, x = mean_and_derivative(prob, p)
+    mu = np.exp(eta)
+    y = prob.y
+    tm = th + mu
+    w = mu * th / tm
+    c, lev = _leverage_trace_terms(x, w)
+    logdet = 2.0 * float(np.sum(np.log(np.diag(c))))
+    apl = ll - 0.5 * logdet
+    s, _ = cnt.theta_derivatives(mu, th)
+    # d beta / d theta = (X' H X)^{-1} X' [(y - mu) mu / (theta + mu)^2], H the observed weights
+    hobs = mu * th * (th + y) / tm ** 2
+    rhs = x.T @ ((y - mu) * mu / tm ** 2)
+    dbeta = _solve(x.T @ (hobs[:, None] * x), rhs)
+    dmu = mu * (x @ dbeta)
+    dw = mu ** 2 / tm ** 2 + (th ** 2 / tm ** 2) * dmu
+    dapl = s - 0.5 * float(np.sum(lev * dw))
+    return apl, th * dapl, p
+
+
 def fit_theta_adjusted(prob: Problem, params: np.ndarray, theta: float) -> float:
     """Cox–Reid adjusted profile-likelihood estimate of ``theta``.
 
@@ -212,7 +376,22 @@ def fit_theta_adjusted(prob: Problem, params: np.ndarray, theta: float) -> float
     parameters estimated alongside ``theta`` (as REML does for a variance), removing
     most of the small-sample upward bias of the maximum-likelihood ``theta`` (Cox &
     Reid 1987; McCarthy, Chen & Smyth 2012).
+
+    Notes
+    -----
+    For GLM designs the maximiser is the root of the exact derivative (see
+    :func:`_adjusted_profile`), found by secant iterations with a bracketing fallback;
+    otherwise Brent's bounded search on the adjusted profile likelihood itself. Both stop
+    when ``log theta`` is known to ``1e-7`` or better.
     """
+    lo, hi = np.log(THETA_BOUNDS[0]), np.log(THETA_BOUNDS[1])
+    centre = float(np.clip(np.log(theta), lo, hi))
+    a_lo, a_hi = max(lo, centre - 8.0), min(hi, centre + 4.0)
+    if prob.is_glm:
+        try:
+            return _adjusted_root(prob, params, centre, a_lo, a_hi)
+        except np.linalg.LinAlgError:
+            pass
     state = {"params": params}
 
     def neg_apl(log_theta: float) -> float:
@@ -222,11 +401,71 @@ def fit_theta_adjusted(prob: Problem, params: np.ndarray, theta: float) -> float
         _, logdet = np.linalg.slogdet(information(prob, p, th))
         return -(ll - 0.5 * logdet)
 
-    lo, hi = np.log(THETA_BOUNDS[0]), np.log(THETA_BOUNDS[1])
-    centre = float(np.clip(np.log(theta), lo, hi))
-    res = optimize.minimize_scalar(neg_apl, bounds=(max(lo, centre - 8.0), min(hi, centre + 4.0)),
-                                   method="bounded", options={"xatol": 1e-6})
+    res = optimize.minimize_scalar(neg_apl, bounds=(a_lo, a_hi), method="bounded", options={"xatol": 1e-7})
     return float(np.exp(res.x))
+
+
+def _adjusted_root(prob: Problem, params: np.ndarray, centre: float, a_lo: float, a_hi: float) -> float:
+    """Root of the derivative of the adjusted profile likelihood in ``log theta``.
+
+    Secant iterations from the maximum-likelihood value (superlinear, a handful of
+    evaluations); if they leave the search range or do not settle, a bracketing search
+    (expansion, then Illinois regula falsi) finishes the job.
+    """
+    x0 = centre
+    _, g0, p0 = _adjusted_profile(prob, params, x0)
+    if g0 == 0.0:
+        return float(np.exp(x0))
+    x1 = float(np.clip(x0 - 0.1 * np.sign(-g0), a_lo, a_hi))
+    _, g1, p1 = _adjusted_profile(prob, p0, x1)
+    xa, ga, pa, xb, gb, pb = x0, g0, p0, x1, g1, p1
+    for _ in range(30):
+        if gb == ga:
+            break
+        xc = xb - gb * (xb - xa) / (gb - ga)
+        if not (a_lo <= xc <= a_hi) or not np.isfinite(xc):
+            break
+        _, gc, pc = _adjusted_profile(prob, pb, xc)
+        if abs(xc - xb) < 1e-9 or gc == 0.0:
+            return float(np.exp(xc))
+        xa, ga, pa, xb, gb, pb = xb, gb, pb, xc, gc, pc
+    return _adjusted_bracketed(prob, params, centre, g0, a_lo, a_hi)
+
+
+def _adjusted_bracketed(prob: Problem, params: np.ndarray, x0: float, g0: float, a_lo: float, a_hi: float) -> float:
+    """Bracket the root of the adjusted profile derivative by expansion, then Illinois regula falsi."""
+    direction = -1.0 if g0 < 0 else 1.0
+    stepsize = 0.25
+    xa, ga, pa = x0, g0, params
+    while True:
+        xb = float(np.clip(xa + direction * stepsize, a_lo, a_hi))
+        _, gb, pb = _adjusted_profile(prob, pa, xb)
+        if np.sign(gb) != np.sign(ga) or xb in (a_lo, a_hi):
+            break
+        xa, ga, pa = xb, gb, pb
+        stepsize *= 2.0
+    if np.sign(gb) == np.sign(ga):       # no sign change inside the search range: the bound
+        return float(np.exp(xb))
+    side = 0
+    for _ in range(100):
+        xc = xb - gb * (xb - xa) / (gb - ga)
+        _, gc, pc = _adjusted_profile(prob, pb, xc)
+        if abs(xc - xb) < 1e-9 or gc == 0.0:
+            return float(np.exp(xc))
+        if np.sign(gc) == np.sign(gb):
+            xb, gb, pb = xc, gc, pc
+            if side == -1:
+                ga /= 2.0
+            side = -1
+        else:
+            xa, ga = xb, gb
+            xb, gb, pb = xc, gc, pc
+            if side == 1:
+                ga /= 2.0
+            side = 1
+        if abs(xb - xa) < 1e-7:
+            return float(np.exp(xb))
+    return float(np.exp(xb))
 
 
 @dataclass(frozen=True)
@@ -245,9 +484,10 @@ class FitOutput:
     se_log_theta_adj: float | None = None
 
 
-def theta_standard_errors(y: np.ndarray, mu: np.ndarray, theta: float) -> tuple[float, float]:
+def theta_standard_errors(y: np.ndarray | Counts, mu: np.ndarray, theta: float) -> tuple[float, float]:
     """Standard errors of ``theta`` and of ``log theta`` from the observed information in ``theta``."""
-    s, h = theta_score(y, mu, theta)
+    cnt = y if isinstance(y, Counts) else Counts(y)
+    s, h = cnt.theta_derivatives(mu, theta)
     info = -h
     info_log = -(theta * s + theta * theta * h)
     se = 1.0 / np.sqrt(info) if info > 0 else np.nan
@@ -255,40 +495,44 @@ def theta_standard_errors(y: np.ndarray, mu: np.ndarray, theta: float) -> tuple[
     return float(se), float(se_log)
 
 
+def default_start(prob: Problem) -> np.ndarray:
+    """Start of the scoring: the log of the mean count in the intercept, zeros elsewhere."""
+    start = np.zeros(prob.n_params)
+    # the intercept is the first log-linear column by construction
+    start[0] = np.log(max(prob.y.mean(), 0.5)) - float(np.mean(prob.offset))
+    return start
+
+
+def moment_theta(y: np.ndarray, mu: np.ndarray) -> float:
+    """Moment estimate of ``theta`` from Poisson means (the start of the NB2 fit)."""
+    excess = float(np.sum(((y - mu) ** 2 - y) / mu ** 2)) / len(y)
+    return 1.0 / excess if excess > 1e-3 else 1e3
+
+
 def fit_problem(prob: Problem, family: str, *, start: np.ndarray | None = None,
-                max_outer: int = 200) -> FitOutput:
-    """Fit a Poisson (``family="poisson"``) or NB2 (``"negbin"``) model to ``prob``."""
+                poisson: FitOutput | None = None, adjusted: bool = True) -> FitOutput:
+    """Fit a Poisson (``family="poisson"``) or NB2 (``"negbin"``) model to ``prob``.
+
+    For NB2, ``poisson`` may hold the Poisson fit of the same problem; its estimate and
+    the moment estimate of ``theta`` from its means start the joint maximisation.
+    ``adjusted=False`` skips the Cox–Reid adjusted ``theta`` (used inside iterations
+    whose intermediate fits are not reported).
+    """
     y = prob.y
-    if start is None:
-        start = np.zeros(prob.n_params)
-        # intercept is the first log-linear column by construction
-        start[0] = np.log(max(y.mean(), 0.5)) - float(np.mean(prob.offset))
-    params, ll, iters, converged = fit_regression(prob, None, start)
+    cnt = prob.counts
     theta: float | None = None
     at_bound = False
     if family == "negbin":
-        eta, _ = mean_and_derivative(prob, params)
-        mu = np.exp(eta)
-        excess = float(np.sum(((y - mu) ** 2 - y) / mu ** 2)) / len(y)
-        theta = 1.0 / excess if excess > 1e-3 else 1e3
-        ll_old = -np.inf
-        converged = False
-        for outer in range(max_outer):
-            theta = fit_theta(y, np.exp(eta), theta)
-            params_new, ll, it, ok = fit_regression(prob, theta, params)
-            iters += it
-            dp = float(np.max(np.abs(params_new - params))) if params.size else 0.0
-            params = params_new
-            eta, _ = mean_and_derivative(prob, params)
-            if abs(ll - ll_old) < 1e-13 * (abs(ll) + 1.0) and dp < 1e-10:
-                converged = ok
-                break
-            ll_old = ll
-        theta = fit_theta(y, np.exp(eta), theta)
-        ll = loglik(y, np.exp(eta), theta)
+        if poisson is None:
+            poisson = fit_problem(prob, "poisson", start=start)
+        params, theta, ll, iters, converged = fit_negbin(prob, poisson.params, moment_theta(y, poisson.mu))
         at_bound = theta >= THETA_BOUNDS[1] * 0.999
-    eta, _ = mean_and_derivative(prob, params)
-    info = information(prob, params, theta)
+    else:
+        params, ll, iters, converged = fit_regression(prob, None, default_start(prob) if start is None else start)
+    eta, d = mean_and_derivative(prob, params)
+    mu = np.exp(eta)
+    _, w = working(y, mu, theta)
+    info = d.T @ (w[:, None] * d)
     try:
         cov = np.linalg.inv(info)
     except np.linalg.LinAlgError as exc:
@@ -298,11 +542,11 @@ def fit_problem(prob: Problem, family: str, *, start: np.ndarray | None = None,
         raise NotIdentified(bad)
     theta_adj, cov_adj = theta, cov
     se_theta = se_log_adj = None
-    if theta is not None:
+    if theta is not None and adjusted:
         theta_adj = fit_theta_adjusted(prob, params, theta)
-        cov_adj = np.linalg.inv(information(prob, params, theta_adj))
-        se_theta = theta_standard_errors(y, np.exp(eta), theta)[0]
         p_adj, _, _, _ = fit_regression(prob, theta_adj, params)
-        se_log_adj = theta_standard_errors(y, np.exp(mean_and_derivative(prob, p_adj)[0]), theta_adj)[1]
-    return FitOutput(params, cov, theta, ll, np.exp(eta), iters, converged, at_bound, theta_adj, cov_adj,
+        cov_adj = np.linalg.inv(information(prob, params, theta_adj))
+        se_theta = theta_standard_errors(cnt, mu, theta)[0]
+        se_log_adj = theta_standard_errors(cnt, np.exp(mean_and_derivative(prob, p_adj)[0]), theta_adj)[1]
+    return FitOutput(params, cov, theta, ll, mu, iters, converged, at_bound, theta_adj, cov_adj,
                      se_theta, se_log_adj)

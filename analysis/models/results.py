@@ -10,8 +10,10 @@ import pandas as pd
 from scipy import stats
 
 from ..errors import ModelError
+from ..results import Result, result_meta
 from .design import DesignSpec, align_exog
 from .diagnostics import TestResult
+from .dynamics import Persistence, long_run_effects, persistence
 from .interventions import Pulse, Ramp, encode_interventions
 from .simulate import (
     components,
@@ -21,10 +23,13 @@ from .simulate import (
     fixed_log_mean,
     quantiles,
     simulate_paths,
+    stationary_draws,
 )
 
 
 def _term_kind(name: str, spec: DesignSpec) -> str:
+    if name in spec.pulses:
+        return "outlier"
     if name in spec.interventions:
         return spec.interventions[name].kind
     if name == "const":
@@ -38,8 +43,15 @@ def _term_kind(name: str, spec: DesignSpec) -> str:
     return "exog"
 
 
+def effect_kind(iv: object) -> str:
+    """``step``, ``ramp_phase`` (a phased-in level change), ``ramp`` (a slope change) or ``pulse``."""
+    if isinstance(iv, Ramp):
+        return "ramp" if iv.end_day is None else "ramp_phase"
+    return getattr(iv, "kind", "step")
+
+
 @dataclass(frozen=True, repr=False)
-class CountModelResult:
+class CountModelResult(Result):
     """Fitted Poisson or NB2 count model.
 
     Attributes
@@ -68,9 +80,15 @@ class CountModelResult:
         Fitted means on the modelled periods.
     diagnostics : dict of TestResult
     meta : dict
-        Package version, sha256 of the input, options, notes and warnings.
+        The common keys of :func:`analysis.results.result_meta` (package version,
+        options, sha256 of the input, seed — None, a fit draws nothing), then notes,
+        warnings and the outlier pulses (``meta["pulses"]``).
     converged : bool
+    clean_lags : dict
+        Position → value carried by the lag of an outlier period (its pulse-free mean).
     """
+
+    kind = "count_model"
 
     family: str
     params: pd.Series
@@ -88,6 +106,7 @@ class CountModelResult:
     spec: DesignSpec = field(repr=False)
     exog: pd.DataFrame | None = field(default=None, repr=False)
     exposure: pd.Series | None = field(default=None, repr=False)
+    clean_lags: dict[int, float] = field(default_factory=dict, repr=False)
 
     # ------------------------------------------------------------------ estimates
     @property
@@ -156,8 +175,75 @@ class CountModelResult:
 
     @property
     def interventions(self) -> list[str]:
-        """Names of the intervention terms, in the order given."""
+        """Names of the intervention terms, in the order given (outlier pulses excluded)."""
         return list(self.spec.interventions)
+
+    @property
+    def pulses(self) -> list[pd.Period]:
+        """Periods given an outlier term (``pulses="auto"`` or explicit), in date order."""
+        return [pd.Period(str(n)[len("pulse_"):], freq=self.y.index.freq) for n in self.spec.pulses]
+
+    @property
+    def aicc(self) -> float:
+        """AIC with the small-sample correction ``2k(k + 1) / (n - k - 1)``."""
+        k, n = self.df_model, self.nobs
+        return self.aic + (2.0 * k * (k + 1) / (n - k - 1) if n - k - 1 > 0 else np.inf)
+
+    def _quantile_cov(self, alpha: float, method: str = "adjusted") -> tuple[float, pd.DataFrame]:
+        if method == "wald" or self.family == "poisson":
+            return float(stats.norm.ppf(1 - alpha / 2)), self.cov_params
+        return float(stats.t.ppf(1 - alpha / 2, max(self.df_resid, 1))), self.cov_params_adjusted
+
+    def persistence(self, alpha: float = 0.05) -> Persistence | None:
+        """Sum of the ``ar`` coefficients with its interval and the stationarity verdict (None without ``ar``)."""
+        if not self.spec.ar:
+            return None
+        q, cov = self._quantile_cov(alpha)
+        return persistence(self.params, cov, [f"ar_{k}" for k in range(1, self.spec.ar + 1)], quantile=q)
+
+    def long_run(self, alpha: float = 0.05, method: str | None = None) -> pd.DataFrame:
+        """Long-run effect of each intervention (rate ratio with interval), or why it is not reported.
+
+        Without ``ar`` terms the long-run effect is the coefficient itself. With them it
+        is ``gamma / (1 - sum(phi))`` with a delta-method interval, refused when the
+        interval of ``sum(phi)`` reaches 1 (see :mod:`analysis.models.dynamics`). ``method``
+        is accepted for the interface of :class:`IngarchResult` (only ``"delta"`` here).
+        """
+        q, cov = self._quantile_cov(alpha)
+        kinds = {n: effect_kind(iv) for n, iv in self.spec.interventions.items()}
+        if not self.spec.ar:
+            ci = self.conf_int(alpha)
+            rows = []
+            for n in self.interventions:
+                rows.append({"effect": n, "immediate": float(self.params[n]), "long_run": float(self.params[n]),
+                             "se": float(np.sqrt(cov.at[n, n])), "lower": float(ci.at[n, "lower"]),
+                             "upper": float(ci.at[n, "upper"]), "rate_ratio": float(np.exp(self.params[n])),
+                             "rr_lower": float(np.exp(ci.at[n, "lower"])), "rr_upper": float(np.exp(ci.at[n, "upper"])),
+                             "status": "" if kinds[n] in ("step", "ramp_phase") else f"not defined for a {kinds[n]}"})
+            cols = ["effect", "immediate", "long_run", "se", "lower", "upper", "rate_ratio", "rr_lower",
+                    "rr_upper", "status"]
+            return pd.DataFrame(rows, columns=cols).set_index("effect")
+        return long_run_effects(self.params, cov, self.interventions, kinds, self.persistence(alpha), quantile=q)
+
+    def effect_meaning(self, name: str) -> str:
+        """What the rate ratio of ``name`` means in this model, in one sentence."""
+        if name not in self.spec.interventions:
+            raise ModelError(f"unknown intervention {name!r}")
+        iv = self.spec.interventions[name]
+        kind = effect_kind(iv)
+        rel = ("relative to the log-linear trend extrapolated from before it" if self.spec.trend == "linear"
+               else "relative to the level before it (no trend)")
+        season = " and the same month of the year" if self.spec.seasonality else ""
+        lag = f", counted from {iv.lag} months after the date (an assumed lag)" if iv.lag else ""
+        if kind == "ramp":
+            what = "the change of the yearly growth factor after the date"
+        elif kind == "pulse":
+            what = "the multiplier of the single period containing the date"
+        else:
+            what = "the multiplier of the rate after the date"
+        timing = ("; immediate (short-run) effect given the previous periods' counts, the long run is "
+                  "gamma / (1 - sum of the autoregressive coefficients)" if self.spec.ar else "")
+        return f"rate ratio of {name}: {what}{lag}, {rel}{season}{timing}."
 
     def conf_int(self, alpha: float = 0.05, method: str = "adjusted") -> pd.DataFrame:
         """Intervals for ``params`` on the log scale.
@@ -263,7 +349,7 @@ class CountModelResult:
 
     def __repr__(self) -> str:
         effects = ", ".join(f"{n}={self.params[n]:.3g}" for n in self.interventions)
-        return (f"CountModelResult(family={self.family!r}, nobs={self.nobs}, llf={self.llf:.4f}"
+        return (f"{type(self).__name__}(family={self.family!r}, nobs={self.nobs}, llf={self.llf:.4f}"
                 + (f", {effects}" if effects else "") + ")")
 
     def _repr_html_(self) -> str:
@@ -276,7 +362,10 @@ class CountModelResult:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready record of the fit."""
-        return {
+        from ..results import jsonable
+        return jsonable({
+            "kind": self.kind,
+            "frame": self.to_frame(),
             "family": self.family,
             "params": {k: float(v) for k, v in self.params.items()},
             "bse": {k: float(v) for k, v in self.bse.items()},
@@ -290,8 +379,9 @@ class CountModelResult:
             "nobs": self.nobs,
             "converged": self.converged,
             "diagnostics": {k: v.to_dict() for k, v in self.diagnostics.items()},
+            "pulses": [str(p) for p in self.pulses],
             "meta": self.meta,
-        }
+        })
 
     # ------------------------------------------------------------------ simulation
     def _full_inputs(self, horizon: int, exog: pd.DataFrame | pd.Series | None,
@@ -352,10 +442,11 @@ class CountModelResult:
         full, values, ex, expo = self._full_inputs(horizon, exog, exposure)
         comp = components(self.spec, full, ex, expo)
         k = self.params.to_numpy()
-        draws = draw_params(k, self.cov_params_adjusted.to_numpy(), n_sim, rng)
-        theta = draw_theta(self.theta_adjusted, self.meta.get("se_log_theta_adjusted"), n_sim, rng)
-        n_obs = len(self.y)
         a = self.spec.ar
+        draws, _ = self._draws(n_sim, rng)
+        theta = draw_theta(self.theta_adjusted, self.meta.get("se_log_theta_adjusted"), draws.shape[0], rng)
+        n_obs = len(self.y)
+        lagv = self._lag_values(values)
         out = pd.DataFrame(index=full, columns=["observed", "mean", "mean_lower", "mean_upper", "lower", "upper"],
                            dtype=float)
         out["observed"] = values
@@ -368,10 +459,10 @@ class CountModelResult:
             out["mean"], out["mean_lower"], out["mean_upper"] = mu_hat, mlo, mhi
             out["lower"], out["upper"] = ylo, yhi
         else:
-            # observed part: one step ahead with observed lags
+            # observed part: one step ahead with observed lags (outlier periods carry their pulse-free mean)
             fixed = fixed_log_mean(comp, draws)[:, a:n_obs]
             fixed_hat = fixed_log_mean(comp, k[None, :])[0, a:n_obs]
-            lags = np.column_stack([np.log1p(values[a - j:n_obs - j]) for j in range(1, a + 1)])
+            lags = np.column_stack([np.log1p(lagv[a - j:n_obs - j]) for j in range(1, a + 1)])
             phi_d = draws[:, comp.det.shape[1]:comp.det.shape[1] + a]
             phi_h = k[comp.det.shape[1]:comp.det.shape[1] + a]
             mu_d = np.exp(fixed + phi_d @ lags.T)
@@ -382,14 +473,33 @@ class CountModelResult:
             lo, hi = quantiles(draw_counts(mu_d, theta, rng), alpha)
             out.iloc[sl, 4], out.iloc[sl, 5] = lo, hi
             if horizon:
-                mu_f, y_f = simulate_paths(comp, draws, theta, values, n_obs, rng)
+                mu_f, y_f = simulate_paths(comp, draws, theta, values, n_obs, rng, lagv)
                 fs = slice(n_obs, None)
-                mu_pt, _ = simulate_paths(comp, np.tile(k, (n_sim, 1)), self.theta_adjusted, values, n_obs, rng)
+                mu_pt, _ = simulate_paths(comp, np.tile(k, (n_sim, 1)), self.theta_adjusted, values, n_obs, rng,
+                                          lagv)
                 out.iloc[fs, 1] = mu_pt[:, fs].mean(axis=0)
                 out.iloc[fs, 2], out.iloc[fs, 3] = np.quantile(mu_f[:, fs], [alpha / 2, 1 - alpha / 2], axis=0)
                 lo, hi = quantiles(y_f[:, fs], alpha)
                 out.iloc[fs, 4], out.iloc[fs, 5] = lo, hi
         return out
+
+    def _lag_values(self, values: np.ndarray) -> np.ndarray:
+        """Counts as the lags carry them: outlier periods replaced by their pulse-free means."""
+        if not self.clean_lags:
+            return values
+        v = np.array(values, float, copy=True)
+        for pos, val in self.clean_lags.items():
+            v[pos] = val
+        return v
+
+    def _draws(self, n_sim: int, rng: np.random.Generator) -> tuple[np.ndarray, float]:
+        """Parameter draws at the adjusted covariance; with ``ar``, only stationary ones."""
+        k = self.params.to_numpy()
+        cov = self.cov_params_adjusted.to_numpy()
+        if not self.spec.ar:
+            return draw_params(k, cov, n_sim, rng), 0.0
+        p = self.params.index.get_loc("ar_1")
+        return stationary_draws(k, cov, n_sim, rng, slice(p, p + self.spec.ar))
 
     def counterfactual(self, names: list[str] | str | None = None, *, alpha: float = 0.05,
                        n_sim: int = 2000, include_noise: bool = True, rng: Any = None) -> Counterfactual:
@@ -434,58 +544,37 @@ class CountModelResult:
         unknown = [n for n in names if n not in self.spec.interventions]
         if unknown:
             raise ModelError(f"unknown intervention(s) {unknown}; the model has {list(self.spec.interventions)}")
+        seed = rng
         rng = np.random.default_rng(rng)
         full, values, ex, expo = self._full_inputs(0, None, None)
         comp = components(self.spec, full, ex, expo)
         k = self.params.to_numpy().copy()
         pos = [self.params.index.get_loc(n) for n in names]
-        draws = draw_params(k, self.cov_params_adjusted.to_numpy(), n_sim, rng)
-        theta = draw_theta(self.theta_adjusted, self.meta.get("se_log_theta_adjusted"), n_sim, rng)
+        draws, dropped = self._draws(n_sim, rng)
+        theta = draw_theta(self.theta_adjusted, self.meta.get("se_log_theta_adjusted"), draws.shape[0], rng)
         k[pos] = 0.0
         draws[:, pos] = 0.0
-        enc = encode_interventions(full, {n: self.spec.interventions[n] for n in names}, check=False)
-        affected = np.zeros(len(full), bool)
-        if enc.fraction.shape[1]:
-            affected |= enc.fraction.max(axis=1) > 0
-        for n in names:
-            iv = self.spec.interventions[n]
-            if isinstance(iv, (Pulse, Ramp)):
-                s = iv.effective_start
-                affected |= full.end_time >= s
-        start = max(int(np.argmax(affected)), self.spec.ar)
+        affected = affected_periods(full, {n: self.spec.interventions[n] for n in names})
         if not affected.any():
             raise ModelError("the removed interventions do not act on the series")
-        mu_d, y_d = simulate_paths(comp, draws, theta, values, start, rng)
+        start = max(int(np.argmax(affected)), self.spec.ar)
+        lagv = self._lag_values(values)
+        mu_d, y_d = simulate_paths(comp, draws, theta, values, start, rng, lagv)
         n = len(full)
         fitted_full = np.full(n, np.nan)
         fitted_full[self.spec.ar:] = self.fitted.to_numpy()
-        cf = fitted_full.copy()
         if self.spec.ar == 0:
             mu_h, _ = simulate_paths(comp, k[None, :], self.theta_adjusted, values, start, rng)
-            cf[start:] = mu_h[0, start:]
+            cf_mean = mu_h[0, start:]
         else:
             # mean at the estimates (count noise only); parameter draws enter the intervals
-            mu_pt, _ = simulate_paths(comp, np.tile(k, (n_sim, 1)), self.theta_adjusted, values, start, rng)
-            cf[start:] = mu_pt[:, start:].mean(axis=0)
-        sl = slice(start, None)
-        sample = y_d[:, sl] if include_noise else mu_d[:, sl]
-        lo, hi = quantiles(sample, alpha) if include_noise else tuple(
-            np.quantile(sample, [alpha / 2, 1 - alpha / 2], axis=0))
-        frame = pd.DataFrame(index=full, dtype=float,
-                             columns=["observed", "fitted", "counterfactual", "cf_lower", "cf_upper", "excess",
-                                      "excess_lower", "excess_upper", "cum_excess", "cum_lower", "cum_upper"])
-        frame["observed"] = values
-        frame["fitted"] = fitted_full
-        frame["counterfactual"] = cf
-        frame.iloc[sl, 3], frame.iloc[sl, 4] = lo, hi
-        exc = values[sl] - cf[sl]
-        frame.iloc[sl, 5] = exc
-        frame.iloc[sl, 6], frame.iloc[sl, 7] = values[sl] - hi, values[sl] - lo
-        cum_draws = np.cumsum(values[sl][None, :] - sample, axis=1)
-        frame.iloc[sl, 8] = np.cumsum(exc)
-        clo, chi = np.quantile(cum_draws, [alpha / 2, 1 - alpha / 2], axis=0)
-        frame.iloc[sl, 9], frame.iloc[sl, 10] = clo, chi
-        return Counterfactual(frame, tuple(names), full[start], alpha, include_noise, self)
+            mu_pt, _ = simulate_paths(comp, np.tile(k, (n_sim, 1)), self.theta_adjusted, values, start, rng, lagv)
+            cf_mean = mu_pt[:, start:].mean(axis=0)
+        sample = y_d[:, start:] if include_noise else mu_d[:, start:]
+        options = {"removed": list(names), "alpha": alpha, "n_sim": n_sim, "include_noise": include_noise}
+        return make_counterfactual(full, values, fitted_full, cf_mean, sample, start, alpha=alpha,
+                                   include_noise=include_noise, removed=tuple(names), model=self, seed=seed,
+                                   options=options, dropped_share=dropped)
 
     def plot(self, ax: Any = None, *, counterfactual: bool = True, events: Any = None, rng: Any = 0) -> Any:
         """Observed counts (bars), fitted mean, counterfactual and its band; see :mod:`analysis.plots.models`."""
@@ -493,8 +582,58 @@ class CountModelResult:
         return plot_count_model(self, ax=ax, counterfactual=counterfactual, events=events, rng=rng)
 
 
+def affected_periods(full: pd.PeriodIndex, removed: dict[str, Any]) -> np.ndarray:
+    """Periods on which any of the ``removed`` interventions acts (a covered share, or from a ramp's or pulse's period)."""
+    enc = encode_interventions(full, removed, check=False)
+    affected = np.zeros(len(full), bool)
+    if enc.fraction.shape[1]:
+        affected |= enc.fraction.max(axis=1) > 0
+    for n, iv in removed.items():
+        if isinstance(iv, (Pulse, Ramp)):
+            p = enc.positions[n]
+            affected[max(p, 0):] = True
+    return affected
+
+
+def make_counterfactual(full: pd.PeriodIndex, values: np.ndarray, fitted_full: np.ndarray, cf_mean: np.ndarray,
+                        sample: np.ndarray, start: int, *, alpha: float, include_noise: bool,
+                        removed: tuple[str, ...], model: Any, seed: Any, options: dict[str, Any],
+                        dropped_share: float = 0.0) -> Counterfactual:
+    """Assemble a :class:`Counterfactual` from the counterfactual mean and Monte Carlo draws from ``start`` on."""
+    sl = slice(start, None)
+    lo, hi = quantiles(sample, alpha) if include_noise else tuple(
+        np.quantile(sample, [alpha / 2, 1 - alpha / 2], axis=0))
+    cf = fitted_full.copy()
+    cf[sl] = cf_mean
+    frame = pd.DataFrame(index=full, dtype=float,
+                         columns=["observed", "fitted", "counterfactual", "cf_lower", "cf_upper", "excess",
+                                  "excess_lower", "excess_upper", "cum_excess", "cum_lower", "cum_upper"])
+    frame["observed"] = values
+    frame["fitted"] = fitted_full
+    frame["counterfactual"] = cf
+    frame.iloc[sl, 3], frame.iloc[sl, 4] = lo, hi
+    exc = values[sl] - cf[sl]
+    frame.iloc[sl, 5] = exc
+    frame.iloc[sl, 6], frame.iloc[sl, 7] = values[sl] - hi, values[sl] - lo
+    cum_draws = np.cumsum(values[sl][None, :] - sample, axis=1)
+    frame.iloc[sl, 8] = np.cumsum(exc)
+    clo, chi = np.quantile(cum_draws, [alpha / 2, 1 - alpha / 2], axis=0)
+    frame.iloc[sl, 9], frame.iloc[sl, 10] = clo, chi
+    observed_total = float(np.sum(values[sl]))
+    width = float(chi[-1] - clo[-1])
+    informative = bool(width <= observed_total)
+    warning = "" if informative else (
+        f"the {1 - alpha:.0%} interval of the cumulative excess ({clo[-1]:.0f} to {chi[-1]:.0f}) is wider than "
+        f"the {observed_total:.0f} counts observed in the affected periods: it is not informative")
+    meta = result_meta(options=options, input_sha256=model.meta.get("input_sha256"), seed=seed,
+                       model_kind=getattr(model, "kind", "model"), observed_total=observed_total,
+                       interval_width=width, informative=informative,
+                       nonstationary_draws_discarded=float(dropped_share), warnings=[warning] if warning else [])
+    return Counterfactual(frame, removed, full[start], alpha, include_noise, model, meta)
+
+
 @dataclass(frozen=True, repr=False)
-class Counterfactual:
+class Counterfactual(Result):
     """Counterfactual series and excess; see :meth:`CountModelResult.counterfactual`.
 
     Attributes
@@ -508,7 +647,11 @@ class Counterfactual:
         First period on which a removed intervention acts.
     alpha : float
     include_noise : bool
-    model : CountModelResult
+    model : CountModelResult or IngarchResult
+    meta : dict
+        The common keys (the seed of the simulation, options), the observed total of the
+        affected periods, the width of the interval of the total excess, ``informative``
+        (False when that width exceeds the observed total) and a warning saying so.
     """
 
     frame: pd.DataFrame
@@ -516,7 +659,15 @@ class Counterfactual:
     start: pd.Period
     alpha: float
     include_noise: bool
-    model: CountModelResult = field(repr=False)
+    model: Any = field(repr=False)
+    meta: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    kind = "counterfactual"
+
+    @property
+    def informative(self) -> bool:
+        """False when the interval of the total excess is wider than the counts observed in the affected periods."""
+        return bool(self.meta.get("informative", True))
 
     @property
     def total_excess(self) -> tuple[float, float, float]:
@@ -531,9 +682,21 @@ class Counterfactual:
         tot, lo, hi = self.total_excess
         obs = float(self.frame.loc[self.start:, "observed"].sum())
         what = "counts" if self.include_noise else "means"
-        return (f"Counterfactual without {', '.join(self.removed)} from {self.start}: observed {obs:.0f}, "
+        text = (f"Counterfactual without {', '.join(self.removed)} from {self.start}: observed {obs:.0f}, "
                 f"excess {tot:.1f} ({1 - self.alpha:.0%} interval {lo:.1f} to {hi:.1f}; "
                 f"interval for counterfactual {what})")
+        for w in self.meta.get("warnings", []):
+            text += f"\nWARNING: {w}"
+        return text
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..results import jsonable
+        tot, lo, hi = self.total_excess
+        return jsonable({"kind": self.kind, "removed": list(self.removed), "start": str(self.start),
+                         "alpha": self.alpha, "include_noise": self.include_noise,
+                         "total_excess": {"estimate": tot, "lower": lo, "upper": hi},
+                         "informative": self.informative, "frame": self.frame.reset_index(names="period"),
+                         "meta": self.meta})
 
     def _repr_html_(self) -> str:
         return f"<p>{html.escape(self.summary())}</p>"

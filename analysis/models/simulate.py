@@ -7,6 +7,10 @@ standard error, means are computed from each draw, and counts are drawn from the
 Poisson or NB2 distribution with those means.
 With ``ar > 0`` the lags of a period after the start of the simulation are the
 simulated counts of earlier periods, so the recursion carries the uncertainty forward.
+Parameter draws whose autoregressive coefficients leave the stationary region are
+discarded (:func:`stationary_draws`): a non-stationary draw makes the recursion explode
+and says nothing about the fitted process. The lag of an outlier period (a pulse from
+``pulses=``) is a draw from its pulse-free mean, so that outliers do not propagate.
 """
 from __future__ import annotations
 
@@ -39,6 +43,7 @@ class Components:
     seg_active: np.ndarray   # (n, J, K)
     offset: np.ndarray       # (n,)
     ar: int
+    pulse_cols: np.ndarray = None    # columns of ``loglin`` that are outlier pulses
 
     def split(self, params: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Split parameter draws (S, k) into deterministic, ar, log-linear and step parts."""
@@ -52,9 +57,41 @@ def components(spec: DesignSpec, index: pd.PeriodIndex, exog: pd.DataFrame | Non
                exposure: np.ndarray | None) -> Components:
     """Build the columns of the mean on ``index`` (placement checks off)."""
     det, _ = deterministic_columns(spec, index, exog)
-    enc = encode_interventions(index, spec.interventions, check=False)
+    enc = encode_interventions(index, spec.terms, check=False)
     offset = np.log(exposure) if exposure is not None else np.zeros(len(index))
-    return Components(det, enc.loglinear, enc.seg_weight, enc.seg_active, offset, spec.ar)
+    cols = np.array([j for j, n in enumerate(enc.loglinear_names) if n in spec.pulses], dtype=np.int64)
+    return Components(det, enc.loglinear, enc.seg_weight, enc.seg_active, offset, spec.ar, cols)
+
+
+def pulse_log_mean(comp: Components, params: np.ndarray) -> np.ndarray:
+    """Contribution of the outlier pulses to the log mean, for each row of ``params`` → (S, n)."""
+    _, _, b_ll, _ = comp.split(params)
+    if comp.pulse_cols is None or not len(comp.pulse_cols):
+        return np.zeros((params.shape[0], comp.det.shape[0]))
+    return b_ll[:, comp.pulse_cols] @ comp.loglin[:, comp.pulse_cols].T
+
+
+def stationary_draws(params: np.ndarray, cov: np.ndarray, n_sim: int, rng: np.random.Generator,
+                     ar_slice: slice) -> tuple[np.ndarray, float]:
+    """``n_sim`` draws from N(params, cov) whose ``ar`` coefficients sum to less than 1 in absolute value.
+
+    Returns the draws and the share of proposals that were discarded. When fewer than
+    ``n_sim`` stationary draws are found in ``20 n_sim`` proposals, the ones found are
+    returned (at least one: the estimate itself, when it is stationary).
+    """
+    kept: list[np.ndarray] = []
+    tried = 0
+    need = n_sim
+    while need > 0 and tried < 20 * n_sim:
+        batch = draw_params(params, cov, max(need, 16), rng)
+        tried += batch.shape[0]
+        ok = np.abs(batch[:, ar_slice].sum(axis=1)) < 1.0
+        kept.append(batch[ok][:need])
+        need -= int(min(ok.sum(), need))
+    out = np.vstack(kept) if kept else np.zeros((0, len(params)))
+    if out.shape[0] == 0:
+        out = params[None, :].copy()
+    return out, 1.0 - out.shape[0] / max(tried, 1)
 
 
 def fixed_log_mean(comp: Components, params: np.ndarray) -> np.ndarray:
@@ -125,7 +162,8 @@ def draw_theta(theta: float | None, se_log: float | None, n_sim: int,
 
 
 def simulate_paths(comp: Components, params: np.ndarray, theta: float | np.ndarray | None, observed: np.ndarray,
-                   start: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+                   start: int, rng: np.random.Generator,
+                   lag_values: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Simulate means and counts for every row of ``params``.
 
     Parameters
@@ -137,6 +175,9 @@ def simulate_paths(comp: Components, params: np.ndarray, theta: float | np.ndarr
         Observed counts; entries from ``start`` on may be NaN (future).
     start : int
         First period simulated; earlier lags are the observed counts.
+    lag_values : ndarray, optional
+        The values the lags carry before ``start`` (the observed counts with outlier
+        periods replaced by their pulse-free means); default ``observed``.
 
     Returns
     -------
@@ -153,13 +194,22 @@ def simulate_paths(comp: Components, params: np.ndarray, theta: float | np.ndarr
         y[:, start:] = draw_counts(mu[:, start:], theta, rng)
         return mu, y
     _, phi, _, _ = comp.split(params)
-    path = np.tile(np.asarray(observed, float), (s, 1))
+    path = np.tile(np.asarray(observed if lag_values is None else lag_values, float), (s, 1))
     first = max(start, comp.ar)
+    has_pulses = comp.pulse_cols is not None and len(comp.pulse_cols) > 0
+    if has_pulses:
+        free = fixed - pulse_log_mean(comp, params)
+        is_pulse = np.any(comp.loglin[:, comp.pulse_cols] != 0, axis=1)
+    th = None if theta is None else np.asarray(theta, float)
     for t in range(first, n):
         lags = np.log1p(path[:, t - comp.ar:t][:, ::-1])     # (S, ar): lag 1 first
-        mu[:, t] = np.exp(fixed[:, t] + np.sum(phi * lags, axis=1))
-        y[:, t] = draw_counts(mu[:, t], theta, rng)
-        path[:, t] = y[:, t]
+        ar_part = np.sum(phi * lags, axis=1)
+        mu[:, t] = np.exp(np.minimum(fixed[:, t] + ar_part, 700.0))
+        y[:, t] = draw_counts(mu[:, t], th, rng)
+        if has_pulses and is_pulse[t]:
+            path[:, t] = draw_counts(np.exp(np.minimum(free[:, t] + ar_part, 700.0)), th, rng)
+        else:
+            path[:, t] = y[:, t]
     return mu, y
 
 

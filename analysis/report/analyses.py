@@ -54,7 +54,7 @@ class BayesFit:
 
 @dataclass(frozen=True)
 class Effect:
-    """One estimated intervention effect (multiplicative, as a rate ratio)."""
+    """One estimated intervention effect (multiplicative, as a rate ratio), with what it means and how robust it is."""
 
     series_id: str
     name: str
@@ -66,17 +66,29 @@ class Effect:
     excess: float | None = None
     excess_lower: float | None = None
     excess_upper: float | None = None
+    caveat: str = ""
+    fragile: bool = False
+    verdict: str = ""
+    long_run: tuple[float, float, float] | None = None
+    long_run_status: str = ""
+    min_rr: float | None = None
+    max_rr: float | None = None
+    placebo_pvalue: float | None = None
+    placebo_min_pvalue: float | None = None
+    excess_informative: bool = True
+    date_source: str = ""
 
 
 @dataclass(frozen=True)
 class ModelFit:
-    """A fitted count model (or why there is none)."""
+    """A fitted count model (or why there is none); with ``analysis`` when the specification was chosen by rule."""
 
     series_id: str
     result: Any = None
     effects: tuple[Effect, ...] = ()
     message: str = ""
     diagnostics: dict[str, Any] = field(default_factory=dict)
+    analysis: Any = None
 
 
 def _as_period(x: Any, freq: str) -> pd.Period | None:
@@ -182,6 +194,97 @@ def fit_model(series_id: str, y: pd.Series, *, family: str, trend: str | None, s
     return ModelFit(series_id, res, tuple(effects), "", _diagnostics(res))
 
 
+def analyse_model(series_id: str, y: pd.Series, *, family: str, interventions: list[tuple[str, str, str, int, str]],
+                  exog: pd.DataFrame | None, alpha: float, n_sim: int = 1000, seed: int = 0,
+                  pulses: str | None = "auto", alternatives: dict[str, pd.Series] | None = None,
+                  sensitivity: bool = True, placebo_max_dates: int | None = 40,
+                  fixed: md.Specification | None = None, n_boot: int = 199) -> ModelFit:
+    """Effects of ``interventions`` on ``y`` by :func:`analysis.models.analyse_effects`, as report records.
+
+    ``interventions`` holds ``(name, date, shape, lag, date_source)`` tuples. The
+    specification is chosen by the rule of :func:`analysis.models.choose_specification`
+    unless ``fixed`` is given; the sensitivity table and the placebo tests are computed
+    when ``sensitivity`` is true. Each effect carries its caveat sentence (what the rate
+    ratio means, the long run, the range across specifications, the placebo p-value) and
+    the cumulative excess from the chosen model's counterfactual, flagged when its
+    interval is not informative.
+    """
+    try:
+        spec = {name: _SHAPES[shape](date, lag=lag) for name, date, shape, lag, _ in interventions}
+        cands = None
+        if pulses is None:
+            cands = md.default_candidates(y.index, pulses=None)
+        an = md.analyse_effects(y, interventions=spec, family=family, alternatives=alternatives, alpha=alpha,
+                                exog=exog, placebo=sensitivity, placebo_max_dates=placebo_max_dates,
+                                candidates=cands, specification=fixed, n_boot=n_boot) if sensitivity else None
+        if an is None:
+            choice = md.choose_specification(y, interventions=spec, family=family, candidates=cands, exog=exog)
+            chosen = fixed or choice.chosen
+            res = md.fit_specification(y, chosen, interventions=spec, family=family, exog=exog, n_boot=n_boot)
+        else:
+            res = an.model
+    except (AnalysisError, ValueError) as exc:
+        return ModelFit(series_id, message=_message(exc))
+    rr = res.rate_ratios(alpha)
+    pv = res.pvalues_adjusted
+    lr = res.long_run(alpha)
+    effects = []
+    for k, (name, date, _, _, source) in enumerate(interventions):
+        try:
+            cf = res.counterfactual([name], alpha=alpha, n_sim=n_sim, rng=seed + k)
+            excess, informative = cf.total_excess, cf.informative
+        except AnalysisError:
+            excess, informative = (None, None, None), True
+        row = an.effects.loc[name] if an is not None else None
+        lr_ok = name in lr.index and not lr.at[name, "status"]
+        effects.append(Effect(
+            series_id, name, date, float(rr.at[name, "rate_ratio"]), float(rr.at[name, "lower"]),
+            float(rr.at[name, "upper"]), float(pv[name]), *excess,
+            caveat=str(row["caveat"]) if row is not None else res.effect_meaning(name),
+            fragile=bool(row["fragile"]) if row is not None else False,
+            verdict=str(row["verdict"]) if row is not None else "",
+            long_run=((float(lr.at[name, "rate_ratio"]), float(lr.at[name, "rr_lower"]),
+                       float(lr.at[name, "rr_upper"])) if lr_ok else None),
+            long_run_status="" if lr_ok or name not in lr.index else str(lr.at[name, "status"]),
+            min_rr=float(row["min_rr"]) if row is not None else None,
+            max_rr=float(row["max_rr"]) if row is not None else None,
+            placebo_pvalue=(float(row["placebo_pvalue"]) if row is not None and np.isfinite(row["placebo_pvalue"])
+                            else None),
+            placebo_min_pvalue=(float(row["placebo_min_pvalue"])
+                                if row is not None and np.isfinite(row["placebo_min_pvalue"]) else None),
+            excess_informative=bool(informative), date_source=source))
+    return ModelFit(series_id, res, tuple(effects), "", _diagnostics(res), an)
+
+
+def december_fit(y: pd.Series, interventions: list[tuple[str, str, str, int, str]], *, family: str,
+                 chosen: Any, exog: pd.DataFrame | None = None) -> pd.DataFrame | None:
+    """Observed and fitted December counts under month dummies without outlier terms, and under ``chosen``.
+
+    The comparison model is NB2 with month dummies, AR(1) and no outlier terms (the
+    specification the report used before specifications were chosen by rule); both
+    fits are shown for every December from the year of the first intervention on.
+    Returns None for annual series or when a model cannot be fitted.
+    """
+    if not isinstance(y.index, pd.PeriodIndex) or not y.index.freqstr.startswith("M"):
+        return None
+    spec = {name: _SHAPES[shape](date, lag=lag) for name, date, shape, lag, _ in interventions}
+    try:
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            before = md.fit_specification(y, md.Specification("month", "ar1", "linear", None), interventions=spec,
+                                          family=family, exog=exog)
+    except (AnalysisError, ValueError):
+        return None
+    first = min((pd.Period(pd.Timestamp(d), "M") for _, d, _, _, _ in interventions), default=y.index[0])
+    decs = [p for p in chosen.fitted.index if p.month == 12 and p.year >= first.year]
+    rows = [{"December": str(p), "observed": float(y[p]),
+             "fitted: month dummies, AR(1), no outlier terms": float(before.fitted.get(p, np.nan)),
+             "fitted: chosen specification": float(chosen.fitted[p])} for p in decs]
+    return pd.DataFrame(rows)
+
+
 def _diagnostics(res: md.CountModelResult) -> dict[str, Any]:
     """Dispersion, information criteria and the p-value of each diagnostic test."""
     out: dict[str, Any] = {"alpha": res.alpha, "aic": res.aic, "bic": res.bic, "llf": res.llf}
@@ -204,11 +307,11 @@ def calendar_status(y: pd.Series, registry: str, *, min_side: int, min_gap: int,
                     estimated: set[str]) -> pd.DataFrame | None:
     """Per calendar event about ``registry``: estimated here, or annotation only and why.
 
-    Uses :func:`analysis.events.events_for_series` with the configured rule (``min_side``
+    Uses :func:`analysis.models.events_for_series` with the configured rule (``min_side``
     periods on each side, ``min_gap`` periods between two laws).
     """
     try:
-        tab = ev.events_for_series(y, applies_to=registry, min_side=min_side, min_gap=min_gap)
+        tab = md.events_for_series(y, applies_to=registry, min_side=min_side, min_gap=min_gap)
     except (AnalysisError, ValueError):
         return None
     rows = []

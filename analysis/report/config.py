@@ -7,6 +7,11 @@ report can be reproduced from its configuration and the processed data alone.
 A series lists as estimable *interventions* only the laws with enough months on both
 sides inside its coverage and far enough from each other to be told apart; the other
 laws of the calendar are *annotations* (drawn on figures, not estimated).
+
+Interventions and annotations refer to the law calendar by ``event`` id: the date is the
+calendar's date in force and the name its English title, unless the item gives ``date``
+— an override, which must then carry a ``reason`` (for example, for a law whose in-force
+date the calendar leaves empty for want of a citation).
 """
 from __future__ import annotations
 
@@ -38,6 +43,8 @@ class DatedItem:
     label: str = ""
     event: str = ""
     registries: tuple[str, ...] = ()
+    reason: str = ""
+    date_source: str = ""
 
     @property
     def short(self) -> str:
@@ -69,6 +76,11 @@ class ModelOptions:
     counterfactual_draws: int = 1000
     min_side: int = 12
     min_gap: int = 9
+    pulses: str | None = "auto"
+    specification: str = "rule"
+    sensitivity: bool = True
+    placebo_max_dates: int | None = 40
+    bootstrap: int = 199
 
 
 @dataclass(frozen=True)
@@ -111,6 +123,12 @@ class ConvictionOptions:
     family: str = "negbin"
     trend: str | None = "linear"
     interventions: tuple[DatedItem, ...] = ()
+    article_interventions: tuple[tuple[str, tuple[DatedItem, ...]], ...] = ()
+
+    def interventions_for(self, article: str) -> tuple[DatedItem, ...]:
+        """The interventions of every article, then those of ``article`` alone."""
+        extra = dict(self.article_interventions).get(article, ())
+        return (*self.interventions, *extra)
 
 
 @dataclass(frozen=True)
@@ -160,21 +178,53 @@ def _check_keys(path: str, where: str, table: dict[str, Any], allowed: set[str])
 
 
 def _dated(path: str, where: str, items: Any) -> tuple[DatedItem, ...]:
+    from ..events import load_events
+
+    calendar = None
     out = []
     for i, it in enumerate(items or []):
         if not isinstance(it, dict):
             raise _fail(path, f"{where}[{i}] must be a table")
         _check_keys(path, f"{where}[{i}]", it, {"name", "date", "shape", "lag", "label", "event",
-                                                   "registries"})
-        if "name" not in it or "date" not in it:
-            raise _fail(path, f"{where}[{i}] needs 'name' and 'date'")
+                                                   "registries", "reason"})
         shape = str(it.get("shape", "step"))
         if shape not in SHAPES:
             raise _fail(path, f"{where}[{i}]: shape must be one of {SHAPES}, not {shape!r}")
-        out.append(DatedItem(name=str(it["name"]), date=str(it["date"]), shape=shape,
+        event = str(it.get("event", ""))
+        name, date = it.get("name"), it.get("date")
+        reason = str(it.get("reason", "")).strip()
+        source = "given"
+        if event:
+            if calendar is None:
+                calendar = load_events()
+            hit = calendar[calendar["id"] == event]
+            if hit.empty:
+                raise _fail(path, f"{where}[{i}]: no event {event!r} in the law calendar")
+            row = hit.iloc[0]
+            in_force = None if row["date_in_force"] is None or str(row["date_in_force"]) == "NaT" else \
+                row["date_in_force"].date().isoformat()
+            if date is None:
+                if in_force is None:
+                    note = f" ({row['date_note']})" if row.get("date_note") else ""
+                    raise _fail(path, f"{where}[{i}]: event {event!r} has no date in force in the calendar{note}; "
+                                      f"give 'date' with its 'reason'")
+                date, source = in_force, "calendar (date in force)"
+            elif str(date) != in_force:
+                if not reason:
+                    raise _fail(path, f"{where}[{i}]: the date {date} overrides the calendar's date in force of "
+                                      f"{event!r} ({in_force or 'not recorded'}) and needs a 'reason'")
+                source = f"override of the calendar: {reason}"
+            else:
+                source = "calendar (date in force)"
+            if not name:
+                number = row["act_number"].replace("-FZ", "-ФЗ") if row["act_number"] else ""
+                name = f"{row['title_en']} ({number})" if number else row["title_en"]
+        elif name is None or date is None:
+            raise _fail(path, f"{where}[{i}] needs 'event', or 'name' and 'date'")
+        out.append(DatedItem(name=str(name), date=str(date), shape=shape,
                              lag=int(it.get("lag", 0)), label=str(it.get("label", "")),
-                             event=str(it.get("event", "")),
-                             registries=tuple(str(r) for r in it.get("registries", ()))))
+                             event=event, registries=tuple(str(r) for r in it.get("registries", ())),
+                             reason=reason, date_source=source))
     return tuple(out)
 
 
@@ -219,7 +269,8 @@ def config_from_dict(raw: dict[str, Any], *, path: str = "<config>") -> ReportCo
     )
     cm = dict(raw.get("count_model", {}))
     _check_keys(path, "[count_model]", cm, {"family", "trend", "seasonality", "exposure", "ar",
-                                              "counterfactual_draws", "min_side", "min_gap"})
+                                              "counterfactual_draws", "min_side", "min_gap", "pulses",
+                                              "specification", "sensitivity", "placebo_max_dates", "bootstrap"})
     mo = ModelOptions(
         family=_choice(path, "[count_model] family", cm.get("family", "negbin"), FAMILIES),
         trend=_none(cm.get("trend", "linear")),
@@ -229,6 +280,12 @@ def config_from_dict(raw: dict[str, Any], *, path: str = "<config>") -> ReportCo
         counterfactual_draws=int(cm.get("counterfactual_draws", 1000)),
         min_side=int(cm.get("min_side", 12)),
         min_gap=int(cm.get("min_gap", 9)),
+        pulses=_none(_choice(path, "[count_model] pulses", cm.get("pulses", "auto"), ("auto", "none"))),
+        specification=_choice(path, "[count_model] specification", cm.get("specification", "rule"),
+                              ("rule", "fixed")),
+        sensitivity=bool(cm.get("sensitivity", True)),
+        placebo_max_dates=_none(cm.get("placebo_max_dates", 40)),
+        bootstrap=int(cm.get("bootstrap", 199)),
     )
     series = []
     seen: set[str] = set()
@@ -267,7 +324,11 @@ def config_from_dict(raw: dict[str, Any], *, path: str = "<config>") -> ReportCo
         ))
     cv = dict(raw.get("convictions", {}))
     _check_keys(path, "[convictions]", cv, {"articles", "described", "charge", "min_years_for_breaks",
-                                             "min_size", "cost", "family", "trend", "interventions"})
+                                             "min_size", "cost", "family", "trend", "interventions",
+                                             "article_interventions"})
+    per_article = cv.get("article_interventions", {})
+    if not isinstance(per_article, dict):
+        raise _fail(path, "[convictions] article_interventions must be a table of article = [interventions]")
     co = ConvictionOptions(
         articles=tuple(str(a) for a in cv.get("articles", ("275", "205.2", "280", "282"))),
         described=tuple(str(a) for a in cv.get("described", ())),
@@ -278,6 +339,8 @@ def config_from_dict(raw: dict[str, Any], *, path: str = "<config>") -> ReportCo
         family=_choice(path, "[convictions] family", cv.get("family", "negbin"), FAMILIES),
         trend=_none(cv.get("trend", "linear")),
         interventions=_dated(path, "[convictions] interventions", cv.get("interventions")),
+        article_interventions=tuple((str(a), _dated(path, f"[convictions] article_interventions.{a}", v))
+                                    for a, v in sorted(per_article.items())),
     )
     heads = []
     for i, h in enumerate(raw.get("headlines", [])):

@@ -7,13 +7,8 @@ import pandas as pd
 import pytest
 
 from analysis.errors import InputError
-from analysis.events import (
-    event_annotations,
-    events_for_series,
-    interventions_for_series,
-    load_events,
-)
-from analysis.models import Step
+from analysis.events import event_annotations, load_events
+from analysis.models import Step, events_for_series, interventions_for_series
 
 REQUIRED = {
     # id: (act number, date signed, date in force or None when the calendar does not assert it)
@@ -25,6 +20,7 @@ REQUIRED = {
     "fz31_2022": ("31-FZ", "2022-03-04", None),
     "fz32_2022": ("32-FZ", "2022-03-04", "2022-03-04"),
     "fz255_2022": ("255-FZ", "2022-07-14", "2022-12-01"),
+    "fz519_2018": ("519-FZ", "2018-12-27", None),
 }
 
 

@@ -48,3 +48,25 @@ def test_figures_are_deterministic(tmp_path):
     ax = res.counterfactual(rng=1, n_sim=300).plot()
     assert "cumulative excess" in ax.get_legend_handles_labels()[1]
     plt.close(ax.figure)
+
+
+def test_sensitivity_placebo_and_choice_figures_draw():
+    import matplotlib.pyplot as plt
+
+    from analysis.models import Specification, choose_specification, placebo_test, sensitivity_table
+
+    rng = np.random.default_rng(3)
+    idx = pd.period_range("2005-01", periods=240, freq="M")
+    y = pd.Series(rng.poisson(10 * np.exp(0.5 * (np.arange(240) >= 228))), index=idx)
+    ints = {"law": step(idx[228])}
+    base = Specification(None, "none", "linear", None)
+    st = sensitivity_table(y, interventions=ints, base=base, grid=[base, Specification("fourier", "none")])
+    ax = st.plot(effect="law")
+    assert ax.get_xscale() == "log" and len(ax.get_yticklabels()) == 2
+    pt = placebo_test(y, effect="law", interventions=ints, spec=base)
+    ax2 = pt.plot()
+    assert pt.effect in ax2.get_title(loc="left")
+    ch = choose_specification(y, interventions=ints, candidates=[base, Specification("fourier", "none", pulses=None)])
+    ax3 = ch.plot()
+    assert len(ax3.patches) == 2
+    plt.close("all")

@@ -1,7 +1,10 @@
-"""Estimates against stored output of R (MASS::glm.nb, glm, optim) on the Seatbelts data.
+"""Estimates against stored output of independent implementations on the Seatbelts data.
 
-The numbers were produced by ``tests/models/reference/glm_nb_reference.R`` (R 4.2.2,
-MASS 7.3-58.2); the test needs only the stored CSV files.
+``reference_values.csv`` was produced by ``tests/models/reference/glm_nb_reference.R`` (R 4.2.2,
+MASS 7.3-58.2: glm, glm.nb, optim). ``level_slope_values.csv`` (level and slope change on the
+same date) was produced by ``level_slope_reference.py`` with statsmodels, because R was not
+available; ``level_slope_reference.R`` computes the same quantities with glm and glm.nb. The
+tests need only the stored CSV files.
 """
 from __future__ import annotations
 
@@ -76,3 +79,28 @@ def test_annual_fractional_step_matches_r_optim(annual, reference, family):
     res = fit_count_model(annual, family=family, interventions={"law": step("1983-02-01")}, min_side=2)
     assert any("does not apply" in n for n in res.meta["notes"])
     _compare(res, reference, f"annual_frac_{family}", theta=family == "negbin")
+
+
+# ------------------------------------------------------------------ level and slope change at the same date
+
+@pytest.fixture(scope="module")
+def level_slope_reference() -> pd.DataFrame:
+    return pd.read_csv(REF / "level_slope_values.csv", keep_default_na=False)
+
+
+@pytest.mark.parametrize("family", ["poisson", "negbin"])
+def test_level_and_slope_change_matches_the_reference_at_default_checks(monthly, level_slope_reference, family):
+    # the standard segmented-regression design (Lopez Bernal et al. 2017): a step and a ramp on the same date,
+    # accepted with the default placement checks (min_side=3)
+    from analysis.models import level_and_slope
+
+    res = fit_count_model(monthly["DriversKilled"], family=family, exog=monthly[["PetrolPrice"]],
+                          interventions=level_and_slope("1983-02-01", name="law"))
+    ref = level_slope_reference
+    model = f"level_slope_{family}"
+    assert (ref["program"].str.startswith("statsmodels")).all()
+    _compare(res, ref, model, theta=family == "negbin")
+    np.testing.assert_allclose(res.aic, _ref(ref, model, "aic").iloc[0], rtol=RTOL)
+    if family == "negbin":
+        np.testing.assert_allclose(res.se_theta, _ref(ref, model, "se_theta").iloc[0], rtol=RTOL)
+    assert res.to_frame().set_index("term").loc[["law", "law_slope"], "kind"].tolist() == ["step", "ramp"]

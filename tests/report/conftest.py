@@ -26,6 +26,8 @@ def fast_config(tmp_path_factory) -> Path:
     text = text.replace("conf_int_draws = 49", "conf_int_draws = 9")
     text = text.replace("counterfactual_draws = 1000", "counterfactual_draws = 100")
     text = text.replace("bayes_max_breaks = 6", "bayes_max_breaks = 1")
+    text = text.replace("placebo_max_dates = 40", "placebo_max_dates = 8")
+    text = text.replace("bootstrap = 199", "bootstrap = 19")
     p = tmp_path_factory.mktemp("config") / "fast.toml"
     p.write_text(text, encoding="utf-8")
     return p

@@ -60,11 +60,33 @@ def test_series_ar_overrides_the_model_default():
 
 def test_default_config_choices():
     cfg = load_config()
-    fa = next(s for s in cfg.series if s.id == "fa_inclusions")
-    assert fa.ar_order(cfg.model) == 1 and cfg.model.ar == 0
-    und = next(s for s in cfg.series if s.id == "und_inclusions")
-    assert und.ar_order(cfg.model) == 0
-    # the modelled conviction articles were not changed by 32-FZ: the step is the invasion
+    # specifications are chosen by the stated rule, with outlier terms; no hand-set AR order per series
+    assert cfg.model.specification == "rule" and cfg.model.pulses == "auto" and cfg.model.sensitivity
+    assert all(s.ar is None for s in cfg.series)
+    # the modelled conviction articles were not changed by 32-FZ: the step is the invasion, dated by the calendar
     (conv,) = cfg.convictions.interventions
     assert conv.event == "invasion_2022" and conv.date == "2022-02-24" and conv.lag == 4
+    assert conv.date_source == "calendar (date in force)"
     assert "fz32_2022" not in {i.event for i in cfg.convictions.interventions}
+    # art. 282 also has the partial decriminalisation of 519-FZ, whose in-force date the calendar leaves empty
+    extra = [i for i in cfg.convictions.interventions_for("282") if i.event == "fz519_2018"]
+    assert len(extra) == 1 and extra[0].reason and extra[0].date_source.startswith("override")
+    assert [i.event for i in cfg.convictions.interventions_for("275")] == ["invasion_2022"]
+
+
+def test_events_by_id_take_the_calendar_date_and_overrides_need_a_reason():
+    cfg = config_from_dict({"series": [{"id": "a", "registry": "foreign_agents",
+                                        "interventions": [{"event": "fz255_2022"}]}]})
+    (it,) = cfg.series[0].interventions
+    assert it.date == "2022-12-01" and "255" in it.name and it.date_source == "calendar (date in force)"
+    with pytest.raises(InputError, match="needs a 'reason'"):
+        config_from_dict({"series": [{"id": "a", "registry": "foreign_agents",
+                                      "interventions": [{"event": "fz255_2022", "date": "2022-07-14"}]}]})
+    with pytest.raises(InputError, match="no date in force"):
+        config_from_dict({"series": [{"id": "a", "registry": "foreign_agents",
+                                      "interventions": [{"event": "fz481_2020"}]}]})
+    with pytest.raises(InputError, match="no event"):
+        config_from_dict({"annotations": [{"event": "fz999_2030"}]})
+    ok = config_from_dict({"series": [{"id": "a", "registry": "foreign_agents", "interventions": [
+        {"event": "fz481_2020", "date": "2020-12-30", "reason": "date of publication"}]}]})
+    assert ok.series[0].interventions[0].date_source == "override of the calendar: date of publication"

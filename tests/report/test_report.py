@@ -163,14 +163,23 @@ def test_inlined_figures_are_valid_svg(report):
         assert root.tag.endswith("svg")
 
 
-def test_model_section_explains_the_autoregressive_term(report):
+def test_model_section_states_the_rule_the_caveats_and_the_checks(report):
     md = report.markdown.read_text(encoding="utf-8")
-    # the default configuration gives foreign-agent inclusions one autoregressive term
-    fa = md.split("Foreign agents (иностранные агенты): inclusions per month")
-    block = next(b for b in fa if "This model has 1 autoregressive term" in b)
-    assert "immediate (short-run) multipliers" in block
-    assert "simulated recursively" in block
-    assert "AR order 0; fa\\_inclusions: AR order 1" in md
-    # conviction steps: the invasion, with the assumed lag stated
-    assert "Full-scale invasion of Ukraine (24 Feb 2022) (from 2022-02-24, lag 4 months)" in md
+    sections = re.split(r"\n(?=#+ )", md)
+    block = next(b for b in sections if b.lstrip("#").strip().startswith("Foreign agents (иностранные агенты): "
+                                                                          "inclusions per month")
+                 and "Candidate specifications" in b)
+    # the chosen specification and why, by the stated rule
+    assert "Specification:" in block and "Why:" in block and "lowest AICc" in block
+    # each effect's meaning, robustness and placebo, in words
+    assert "relative to the log-linear trend" in block
+    assert ("robust across specifications" in block) or ("fragile across specifications" in block)
+    assert "placebo" in block
+    assert "December fit: observed and fitted counts" in block
+    assert "specification chosen per series by the stated rule" in md
+    # conviction steps: the invasion with the assumed lag stated, and 519-FZ for art. 282 with its date source
+    assert "Full-scale invasion of Ukraine (from 2022-02-24, lag 4 months)" in md
+    assert "519-ФЗ" in md and "the in-force date is not recorded" in md
     assert "War-censorship laws of 4 March 2022" not in md
+    # the sensitivity section carries the tables of effects across specifications and the placebo tests
+    assert "each effect across specifications" in md and "In-time placebo tests" in md

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ... import processed as P
+from ...plots.models import add_fit_and_counterfactual
 from ...plots.series import plot_convictions
 from .. import analyses as A
 from ..document import Figure, Section, Table, Text
@@ -25,9 +26,11 @@ class ConvictionsSection:
             f"{co.min_years_for_breaks} years. The count model has a step for "
             f"{self._conviction_steps()}, shifted by the months sentences take to become final (an assumed "
             "lag, not an estimate: sentences enter into legal force typically 1–6 months after the verdict); "
-            "in the year of the step it acts on the share of the year after the shifted date. The step is "
+            "in the year of the step it acts on the share of the year after the shifted date. Its "
+            "specification (dynamics or none) is chosen by the same rule as for the monthly series. The step is "
             "measured against the log-linear trend of the whole series: where convictions grew fast before 2022, a rate ratio below 1 means that "
-            "growth slowed after 2022 relative to that trend, not necessarily that convictions fell."))
+            "growth slowed after 2022 relative to that trend, not necessarily that convictions fell. Each figure "
+            "draws the fitted trend with the effects and the counterfactual without them beside the bars."))
         conv = self.inp.convictions
         if conv is None:
             sec.add(Text(f"Annual convictions: {self.t('not_available')}."))
@@ -50,25 +53,33 @@ class ConvictionsSection:
                                      alpha=self.cfg.alpha, draws=self.cfg.changepoint.conf_int_draws,
                                      seed=self.cfg.seed)
                 self.conv_breaks[art] = bf
+            self.progress.say(f"  count model: art. {art}")
+            ints = [(i.name, i.date, i.shape, i.lag, i.date_source or "given") for i in co.interventions_for(art)]
+            mo = self.cfg.model
+            mf = A.analyse_model(f"art. {art}", y, family=co.family, interventions=ints, exog=None,
+                                 alpha=self.cfg.alpha, n_sim=mo.counterfactual_draws, seed=self.cfg.seed,
+                                 pulses=mo.pulses, sensitivity=mo.sensitivity,
+                                 placebo_max_dates=mo.placebo_max_dates, n_boot=mo.bootstrap)
+            self.conv_models[art] = mf
             ax = plot_convictions(main, add, title=f"{self.t('article')} {art}: {self.t('convicted_per_year')}",
                                   ylabel=self.t("convicted_per_year"), main_label=self.t("main"),
                                   additional_label=self.t("additional"),
                                   breaks=list(bf.breaks) if bf else None,
                                   intervals=list(bf.intervals) if bf and bf.intervals else None)
+            if mf.result is not None:
+                add_fit_and_counterfactual(ax, mf.result, alpha=self.cfg.alpha, n_sim=mo.counterfactual_draws,
+                                           rng=self.cfg.seed)
             file = self.save(ax.figure, f"convictions-{art.replace('.', '_')}", self.cfg.source_convictions)
-            sub.add(Figure(file, f"Art. {art}: persons convicted per year, main and additional charge."))
+            sub.add(Figure(file, f"Art. {art}: persons convicted per year, main and additional charge; the fitted "
+                                 f"trend with the effects and the counterfactual without them (main charge)."))
             txt = [f"{y.index[0]}–{y.index[-1]}: main charge {fmt_int(main.iloc[0])} in {main.index[0]}, "
                    f"{fmt_int(main.iloc[-1])} in {main.index[-1]}."]
             if bf is not None:
                 txt.append(self._describe_breaks(bf, None))
-            ints = [(i.name, i.date, i.shape, i.lag) for i in co.interventions]
-            mf = A.fit_model(f"art. {art}", y, family=co.family, trend=co.trend, seasonality=None,
-                             interventions=ints, exog=None, ar=0, alpha=self.cfg.alpha,
-                             n_sim=self.cfg.model.counterfactual_draws, seed=self.cfg.seed)
-            self.conv_models[art] = mf
             if mf.result is None:
                 txt.append(f"Count model not estimated: {mf.message}.")
             else:
+                self._specification_block(sub, mf)
                 sub.add(self._effects_table(mf))
                 txt.append(self._describe_model(mf).replace("monthly rate", "annual rate")
                            .replace("trend and season", "trend"))
@@ -97,8 +108,11 @@ class ConvictionsSection:
                                    "column)."))
 
     def _conviction_steps(self) -> str:
-        """The configured conviction interventions in words: name, date and lag."""
-        items = self.cfg.convictions.interventions
-        if not items:
-            return "no intervention"
-        return "; ".join(f"{i.name} (from {i.date}, lag {i.lag} months)" for i in items)
+        """The configured conviction interventions in words: name, date and lag (and those of single articles)."""
+        co = self.cfg.convictions
+        items = co.interventions
+        text = "; ".join(f"{i.name} (from {i.date}, lag {i.lag} months)" for i in items) or "no intervention"
+        for art, extra in co.article_interventions:
+            text += "; for art. " + art + " also " + "; ".join(
+                f"{i.name} (from {i.date}, lag {i.lag} months; {i.date_source})" for i in extra)
+        return text

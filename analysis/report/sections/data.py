@@ -39,10 +39,13 @@ class DataSection:
             "incomplete and dropped from models.",
             f"Change points: {cp.cost} cost, {cp.method} search, {cp.penalty} penalty, minimum segment "
             f"{cp.min_size}, {cp.conf_int_draws} bootstrap draws for break-date intervals, seed {self.cfg.seed}.",
-            f"Count models: {mo.family}, trend {mo.trend}, seasonality {mo.seasonality}, exposure "
-            f"{mo.exposure or 'none'}, AR order {mo.ar}"
-            + "".join(f"; {s.id}: AR order {s.ar}" for s in self.cfg.series
-                      if s.count_model and s.ar is not None and s.ar != mo.ar) + ".",
+            (f"Count models: {mo.family}, specification chosen per series by the stated rule (see Count "
+             f"models), outlier terms {mo.pulses or 'none'}, exposure {mo.exposure or 'none'}."
+             if mo.specification == "rule" else
+             f"Count models: {mo.family}, trend {mo.trend}, seasonality {mo.seasonality}, exposure "
+             f"{mo.exposure or 'none'}, AR order {mo.ar}"
+             + "".join(f"; {s.id}: AR order {s.ar}" for s in self.cfg.series
+                       if s.count_model and s.ar is not None and s.ar != mo.ar) + "."),
         ]
         sub.add(Bullets(tuple(items)))
         cal = A.calendar()

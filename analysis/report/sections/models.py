@@ -1,15 +1,20 @@
-"""Section "Count models": fits, counterfactual bands, effects and the calendar status of each law."""
+"""Section "Count models": the chosen specification and why, effects with their caveats, fit checks, calendar status."""
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from ...models.sensitivity import RULE
 from ...plots import style_context
 from ...plots.series import new_panel_figure
 from .. import analyses as A
 from ..document import Figure, Section, Table, Text
 from ..tables import fmt_num, fmt_p, fmt_ratio
+
+
+def _items(items) -> list[tuple[str, str, str, int, str]]:
+    return [(i.name, i.date, i.shape, i.lag, i.date_source or "given") for i in items]
 
 
 class ModelsSection:
@@ -20,50 +25,90 @@ class ModelsSection:
         sec = self.doc.section("models", self.t("s_models"))
         sec.add(Text(
             f"Each estimable law enters a {'negative binomial (NB2)' if mo.family == 'negbin' else 'Poisson'} "
-            f"regression of the monthly counts as a step from its month in force "
-            f"(a law in force mid-month acts on that month's rate in proportion to the days it covers), with "
-            f"{'a linear trend' if mo.trend == 'linear' else 'no trend'} and "
-            f"{'month-of-year effects' if mo.seasonality == 'month' else 'no seasonality'}. Effects are rate "
-            f"ratios: 2.0 means the monthly rate doubled after the law, other things held equal. The "
-            f"intervals and p-values use the bias-adjusted (Cox–Reid) dispersion with a t reference on the "
-            f"residual degrees of freedom, so an interval excludes 1 exactly when p is below its level. The "
-            f"counterfactual is the fitted series with the laws' effects removed; its band is a "
-            f"{int(round(100 * (1 - self.cfg.alpha)))}% interval. A series may also have autoregressive "
-            f"terms (the log of one plus the count of each of the previous months; "
-            f"default order {mo.ar}): its step rate ratios are then immediate (short-run) multipliers of the "
-            f"monthly rate given the previous months' counts, and the counterfactual and the cumulative "
-            f"excess are simulated recursively, month by month, so that they carry the effect through the "
-            f"lags (the long-run effect). Laws outside a series' coverage, or too "
-            f"close to another law or to either end, are drawn as annotations only."))
+            f"count model of the monthly counts as a step from its date (a law in force mid-month acts on that "
+            f"month's rate in proportion to the days it covers). Effects are rate ratios: 2.0 means the monthly "
+            f"rate doubled after the law, relative to what the model extrapolates from before it. "
+            + (f"The specification of each series is chosen by a stated rule, not by hand: {RULE}. "
+               if mo.specification == "rule" else "")
+            + ("One-month outliers (mass listings) get terms of their own, by the same pulse rule as the "
+               "change-point search (unit deviance from the outlier-free fitted mean above 3 log n); month effects "
+               "and the trend are then estimated without them. " if mo.pulses == "auto" else "")
+            + "With dynamics (an AR(1) term on the log of one plus last month's count, or the INGARCH(1,1) "
+              "recursion on the past mean) a rate ratio is the immediate effect; the long-run effect "
+              "gamma / (1 − rho), rho the persistence, is reported with its interval unless the data do not rule "
+              "out a unit root. Intervals and p-values use the bias-adjusted dispersion with a t reference. Each "
+              "effect is shown across every specification (sensitivity section) and labelled fragile when its "
+              "sign or significance flips; the in-time placebo refits the model at fake dates before the event. "
+              f"The counterfactual band is a {int(round(100 * (1 - self.cfg.alpha)))}% interval; a cumulative "
+              "excess whose interval is wider than the counts observed is flagged as not informative."))
         for spec in self.cfg.series:
             if not spec.count_model:
                 continue
             y = self.series[spec.id].dropna()
             self.progress.say(f"  count model: {spec.id}")
-            ints = [(i.name, i.date, i.shape, i.lag) for i in spec.interventions]
-            mf = A.fit_model(spec.id, y, family=mo.family, trend=mo.trend, seasonality=mo.seasonality,
-                             interventions=ints, exog=self.exog(y), ar=spec.ar_order(mo), alpha=self.cfg.alpha,
-                             n_sim=mo.counterfactual_draws, seed=self.cfg.seed)
+            items = _items(spec.interventions)
+            mf = self._fit_series_model(spec, y, items)
             self.models[spec.id] = mf
             sub = Section(id=f"model-{spec.id}", title=self.series_title(spec), level=3)
             self.doc.sections.append(sub)
             if mf.result is None:
                 sub.add(Text(f"Not estimated: {mf.message}."))
                 continue
+            self._specification_block(sub, mf)
             file = self._model_figure(mf, spec.id, self.series_title(spec))
             if file:
                 sub.add(Figure(file, f"{self.series_title(spec)}: observed counts, model fit and the "
                                      f"counterfactual without the laws, with bands."))
             sub.add(self._effects_table(mf))
             sub.add(Text(self._describe_model(mf)))
-            if mf.result.spec.ar:
-                sub.add(Text(self._describe_ar(mf)))
+            dec = A.december_fit(y, items, family=mo.family, chosen=mf.result, exog=self.exog(y))
+            if dec is not None and len(dec):
+                sub.add(Table(dec.round(1), caption="December fit: observed and fitted counts",
+                              note="Month dummies without outlier terms let one-month mass listings in December "
+                                   "raise every December's fitted mean; the chosen specification is shown beside."))
             status = A.calendar_status(y, spec.registry, min_side=mo.min_side, min_gap=mo.min_gap,
                                        estimated={i.event for i in spec.interventions if i.event})
             if status is not None and len(status):
                 sub.add(Table(status, caption="Laws of the calendar on this series",
                               note=f"Rule: at least {mo.min_side} months on each side and {mo.min_gap} months "
                                    f"between two estimated laws; the others are annotations."))
+
+    def _fit_series_model(self, spec, y: pd.Series, items) -> A.ModelFit:
+        """The report's one call for a series' effects (the notebooks make the same call)."""
+        mo = self.cfg.model
+        alternatives = {}
+        if mo.sensitivity:
+            for basis in spec.sensitivity_bases:
+                try:
+                    alternatives[basis] = self.get_series(spec, date_basis=basis).dropna()
+                except Exception:  # noqa: BLE001 - a basis missing from the data is reported elsewhere
+                    continue
+        fixed = None
+        if mo.specification == "fixed":
+            from ...models import Specification
+            ar = spec.ar_order(mo)
+            fixed = Specification(mo.seasonality, "ar1" if ar == 1 else "none",
+                                  "linear" if mo.trend == "linear" else "none", mo.pulses)
+        return A.analyse_model(spec.id, y, family=mo.family, interventions=items, exog=self.exog(y),
+                               alpha=self.cfg.alpha, n_sim=mo.counterfactual_draws, seed=self.cfg.seed,
+                               pulses=mo.pulses, alternatives=alternatives, sensitivity=mo.sensitivity,
+                               placebo_max_dates=mo.placebo_max_dates, fixed=fixed,
+                               n_boot=mo.bootstrap)
+
+    def _specification_block(self, sub: Section, mf: A.ModelFit) -> None:
+        an = mf.analysis
+        res = mf.result
+        if an is not None:
+            sub.add(Text(f"Specification: {an.choice.chosen.label if an.meta['options']['chosen_by_rule'] else 'fixed by the configuration'}. "
+                         f"Why: {an.choice.reason}."))
+            cand = an.choice.candidates[["label", "aicc", "ljung_box_pvalue", "n_pulses", "status", "chosen"]].copy()
+            cand["aicc"] = [fmt_num(v, 1) for v in cand["aicc"]]
+            cand["ljung_box_pvalue"] = [fmt_p(v) for v in cand["ljung_box_pvalue"]]
+            cand["chosen"] = ["chosen" if c else "" for c in cand["chosen"]]
+            cand.columns = ["candidate", "AICc", "Ljung–Box p", "outlier terms", "not fitted because", ""]
+            sub.add(Table(cand, caption="Candidate specifications (fitted on the same months)"))
+        if res.pulses:
+            sub.add(Text("Outlier months given their own term: " + ", ".join(str(p) for p in res.pulses) + "."))
 
     def _model_figure(self, mf: A.ModelFit, name: str, title: str) -> str | None:
         with style_context():
@@ -79,17 +124,33 @@ class ModelsSection:
         return self.save(fig, f"model-{name}")
 
     def _effects_table(self, mf: A.ModelFit) -> Table:
+        dynamic = mf.result.kind == "ingarch" or bool(mf.result.spec.ar)
         rows = []
         for e in mf.effects:
-            rows.append({"law or event": e.name, "in force": e.date,
-                         "rate ratio (95% CI)": fmt_ratio(e.rate_ratio, e.lower, e.upper),
-                         "p-value": fmt_p(e.pvalue),
-                         "cumulative excess (interval)": (
-                             "" if e.excess is None else
-                             fmt_num(e.excess, 0) + (f" ({fmt_num(e.excess_lower, 0)} to {fmt_num(e.excess_upper, 0)})"
-                                                      if e.excess_lower is not None else ""))})
-        frame = pd.DataFrame(rows, columns=["law or event", "in force", "rate ratio (95% CI)", "p-value",
-                                            "cumulative excess (interval)"])
+            excess = ""
+            if e.excess is not None:
+                excess = fmt_num(e.excess, 0) + (f" ({fmt_num(e.excess_lower, 0)} to {fmt_num(e.excess_upper, 0)})"
+                                                  if e.excess_lower is not None else "")
+                if not e.excess_informative:
+                    excess += "; not informative (interval wider than the counts observed)"
+            long_run = (fmt_ratio(*e.long_run) if e.long_run is not None else
+                        ("not reported: " + e.long_run_status if e.long_run_status else ""))
+            spread = ""
+            if e.min_rr is not None:
+                spread = (f"{fmt_num(e.min_rr)}–{fmt_num(e.max_rr)}; "
+                          + ("FRAGILE" if e.fragile else "robust"))
+            placebo = ""
+            if e.placebo_pvalue is not None:
+                placebo = fmt_p(e.placebo_pvalue) + (" (uninformative: cannot be below "
+                                                     f"{fmt_num(e.placebo_min_pvalue, 2)})"
+                                                     if (e.placebo_min_pvalue or 0) > self.cfg.alpha else "")
+            rows.append({"law or event": e.name, "from": e.date,
+                         ("rate ratio, immediate (95% CI)" if dynamic else "rate ratio (95% CI)"):
+                             fmt_ratio(e.rate_ratio, e.lower, e.upper),
+                         "long-run rate ratio": long_run if dynamic else "the same",
+                         "p-value": fmt_p(e.pvalue), "across specifications": spread, "placebo p": placebo,
+                         "cumulative excess (interval)": excess})
+        frame = pd.DataFrame(rows)
         d = mf.diagnostics
         note = []
         if "theta" in d:
@@ -103,40 +164,20 @@ class ModelsSection:
             note.append(f"Ljung–Box on Pearson residuals p = {fmt_p(d['ljung_box_pvalue'])}")
         if "aic" in d:
             note.append(f"AIC {fmt_num(d['aic'], 1)}")
-        caption = "Estimated effects"
-        if mf.result.spec.ar:
-            caption += " (rate ratios: immediate multipliers; cumulative excess: simulated recursively)"
-        return Table(frame, caption=caption, note="; ".join(note))
+        overrides = [f"{e.name}: {e.date_source}" for e in mf.effects if e.date_source.startswith("override")]
+        if overrides:
+            note.append("dates: " + "; ".join(overrides))
+        return Table(frame, caption="Estimated effects", note="; ".join(note))
 
     def _describe_model(self, mf: A.ModelFit) -> str:
         if not mf.effects:
             return "No intervention effect estimated."
         parts = []
-        when = " immediately" if mf.result.spec.ar else ""
         for e in mf.effects:
             change = (e.rate_ratio - 1) * 100
             word = "higher" if change >= 0 else "lower"
-            parts.append(f"after {e.name} ({e.date}) the monthly rate was{when} {fmt_num(abs(change), 0)}% {word} "
-                         f"(rate ratio {fmt_ratio(e.rate_ratio, e.lower, e.upper)})")
-        return "Holding trend and season fixed, " + "; ".join(parts) + "."
-
-    def _describe_ar(self, mf: A.ModelFit) -> str:
-        """What the autoregressive terms mean for the effects of this fit."""
-        res = mf.result
-        a = res.spec.ar
-        phi = [float(res.params[f"ar_{j}"]) for j in range(1, a + 1)]
-        lags = "previous month" if a == 1 else f"previous {a} months"
-        text = (f"This model has {a} autoregressive term{'s' if a > 1 else ''} (coefficient"
-                f"{'s' if a > 1 else ''} {', '.join(fmt_num(v, 2) for v in phi)} on the log of one plus the count "
-                f"of the {lags}). The rate ratios above are therefore immediate (short-run) multipliers: the "
-                f"change of the monthly rate for a given count in the {lags}. Because a higher count raises the "
-                f"next months' rates through the lag, the counterfactual without each law and its cumulative "
-                f"excess are simulated recursively month by month; they include this carried-forward "
-                f"(long-run) effect, and with strong persistence their intervals are wide and skewed.")
-        if sum(phi) < 1:
-            long_run = [f"{e.name} {fmt_num(float(np.exp(np.log(e.rate_ratio) / (1 - sum(phi)))), 2)}"
-                        for e in mf.effects]
-            text += (" For orientation, the long-run multiplier of a step, exp(γ / (1 − Σφ)) on the "
-                     "log-mean scale (approximate, as the lag enters as log(1 + count); point estimates "
-                     "without intervals): " + "; ".join(long_run) + ".")
-        return text
+            label = " This estimate is FRAGILE: its sign or significance changes with the specification." \
+                if e.fragile else ""
+            parts.append(f"After {e.name} ({e.date}) the rate was {fmt_num(abs(change), 0)}% {word} (rate ratio "
+                         f"{fmt_ratio(e.rate_ratio, e.lower, e.upper)}). Meaning: {e.caveat}{label}")
+        return " ".join(parts)

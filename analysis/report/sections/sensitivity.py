@@ -7,7 +7,7 @@ from ...errors import InputError
 from .. import analyses as A
 from ..config import SeriesSpec
 from ..document import Table, Text
-from ..tables import fmt_int
+from ..tables import fmt_int, fmt_num, fmt_p
 
 
 class SensitivitySection:
@@ -50,6 +50,52 @@ class SensitivitySection:
                              "breaks": brk})
         if rows:
             sec.add(Table(pd.DataFrame(rows), caption="Counts and breaks under each counting choice"))
+        self._model_sensitivity(sec)
+
+    def _model_sensitivity(self, sec) -> None:
+        """Each effect across specifications (with the verdict) and the in-time placebo tests."""
+        fits = [(sid, mf) for sid, mf in sorted(self.models.items())]
+        fits += [(f"art. {a}", mf) for a, mf in sorted(self.conv_models.items())]
+        fits = [(sid, mf) for sid, mf in fits if mf.analysis is not None]
+        if not fits:
+            return
+        sec.add(Text(
+            "Effects across specifications: every combination of seasonality (none, month dummies, Fourier; none "
+            "for annual series), dynamics (none, AR(1), INGARCH(1,1)), trend (linear, none, linear with a change "
+            "of slope at the event — the segmented design, whose step is the level change against the trend "
+            "before the event) and outlier terms (on, off), and the other date bases with the chosen "
+            "specification. 'comparable' is the long-run rate ratio for models with dynamics (the effect on the "
+            "level, as in a static model) and the coefficient's rate ratio otherwise. An effect is FRAGILE when its "
+            "sign or its significance differs between the reported specification and another one that could be "
+            "fitted."))
+        verdicts, placebos = [], []
+        for sid, mf in fits:
+            an = mf.analysis
+            for name, v in an.sensitivity.verdicts.iterrows():
+                verdicts.append({"series": sid, "effect": name, "verdict": v["verdict"]})
+            for name, pt in an.placebo.items():
+                placebos.append({"series": sid, "effect": name, "|z|": fmt_num(pt.statistic),
+                                 "fake dates": pt.n_placebo, "window": f"{pt.window[0]} – {pt.window[1]}",
+                                 "placebo p": fmt_p(pt.pvalue), "smallest possible p": fmt_num(pt.min_pvalue, 3)})
+        sec.add(Table(pd.DataFrame(verdicts), caption="Effects across specifications: verdicts"))
+        if placebos:
+            sec.add(Table(pd.DataFrame(placebos), caption="In-time placebo tests",
+                          note="The model refitted on the months before the event, with a step at each fake date; "
+                               "p is the share of fake dates whose |z| is at least the real one (counting it)."))
+        for sid, mf in fits:
+            fr = mf.analysis.sensitivity.frame
+            tab = pd.DataFrame({
+                "effect": fr["effect"], "specification": fr["label"],
+                "rate ratio (95% CI)": [f"{fmt_num(r)} ({fmt_num(lo)}–{fmt_num(hi)})" if s == "" else ""
+                                        for r, lo, hi, s in zip(fr["rate_ratio"], fr["lower"], fr["upper"],
+                                                                fr["status"])],
+                "p": [fmt_p(p) for p in fr["pvalue"]],
+                "comparable": [f"{fmt_num(c)} ({w})" if s == "" else "" for c, w, s in
+                               zip(fr["comparable_rr"], fr["comparable"], fr["status"])],
+                "AICc": [fmt_num(a, 1) for a in fr["aicc"]],
+                "reported": ["yes" if b else "" for b in fr["is_base"]],
+                "not fitted because": fr["status"]})
+            sec.add(Table(tab, caption=f"{sid}: each effect across specifications"))
 
     def _quick_breaks(self, spec: SeriesSpec, y: pd.Series) -> A.BreakFit:
         """Break positions without intervals (for the sensitivity table)."""

@@ -38,10 +38,13 @@ class SummarySection:
             mf = self.models.get(spec.id)
             if mf is not None and mf.effects:
                 best = max(mf.effects, key=lambda e: (e.rate_ratio, e.name))
+                dynamic = mf.result.kind == "ingarch" or bool(mf.result.spec.ar)
                 items.append(f"{_cap(registry_label(spec.registry, self.lang))}: the largest estimated step is "
                              f"{best.name} ({best.date}), "
-                             f"{'immediate ' if mf.result.spec.ar else ''}rate ratio "
-                             f"{fmt_ratio(best.rate_ratio, best.lower, best.upper)}.")
+                             f"{'immediate ' if dynamic else ''}rate ratio "
+                             f"{fmt_ratio(best.rate_ratio, best.lower, best.upper)}"
+                             + (" — FRAGILE across specifications" if best.fragile else "")
+                             + f". {best.caveat}")
         for row in getattr(self, "headline_rows", []):
             if row["ours"]:
                 agree = "the same" if row["reason for the difference"] == "no difference" else "differs"
@@ -51,7 +54,8 @@ class SummarySection:
         for art, mf in sorted(self.conv_models.items()):
             for e in mf.effects:
                 items.append(f"Art. {art} (main charge): rate ratio {fmt_ratio(e.rate_ratio, e.lower, e.upper)} "
-                             f"after {e.name}.")
+                             f"after {e.name}" + (" — FRAGILE across specifications" if e.fragile else "")
+                             + f". {e.caveat}")
         if not items:
             items.append("No series selected.")
         s.add(Bullets(tuple(items)))
