@@ -48,15 +48,14 @@ from .reconcile import (
     reconcile_foreign_agents,
     reconcile_undesirable,
 )
+from .registries import AXIS_START, FOREIGN_AGENTS_START, UNDESIRABLE_START
 from .schemas import MonthlySeriesSchema
 from .series import Coverage, fridays_per_month, registry_series
 from .sources import get_loader
 from .sources.base import LoadResult
 
-#: First month of the common monthly axis (law 121-FZ in force 21.11.2012).
-AXIS_START = date(2012, 11, 1)
-FA_START = date(2012, 11, 21)
-UO_START = date(2015, 6, 3)
+# Registry start dates and the first month of the common axis, defined once.
+FA_START, UO_START = FOREIGN_AGENTS_START, UNDESIRABLE_START
 DECISION_LAG_DAYS = 50
 
 FA_BASE = "fa_export_2025_08_15"

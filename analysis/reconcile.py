@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from .registries import FOREIGN_AGENTS_START, UNDESIRABLE_START
 from .schemas import EventSchema
 from .series import Coverage
 from .sources._text import name_key
@@ -137,7 +138,7 @@ def reconcile_foreign_agents(base: pd.DataFrame, *, base_snapshot: pd.Timestamp,
                              extension: pd.DataFrame | None = None,
                              extension_snapshot: pd.Timestamp | None = None,
                              checks: Sequence[tuple[pd.DataFrame, pd.Timestamp]] = (),
-                             registry_start: pd.Timestamp = pd.Timestamp("2012-11-21")) -> Reconciled:
+                             registry_start: pd.Timestamp = pd.Timestamp(FOREIGN_AGENTS_START)) -> Reconciled:
     """Merge foreign-agent snapshots into one event history.
 
     Parameters
@@ -280,7 +281,7 @@ def _check_against(base: pd.DataFrame, snap: pd.DataFrame, snapshot: pd.Timestam
 
 def reconcile_undesirable(base: pd.DataFrame, *, base_snapshot: pd.Timestamp,
                           decisions: pd.DataFrame | None = None,
-                          registry_start: pd.Timestamp = pd.Timestamp("2015-06-03")) -> Reconciled:
+                          registry_start: pd.Timestamp = pd.Timestamp(UNDESIRABLE_START)) -> Reconciled:
     """Attach Prosecutor-General decision dates to the undesirable-organizations list.
 
     Parameters

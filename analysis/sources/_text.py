@@ -31,12 +31,8 @@ from ..errors import AnalysisWarning, InputError, SchemaError
 from ..schemas import CATEGORIES, LEGAL_BASES, EventSchema
 from .base import LoadResult, RejectLog, clip_value, looks_like_html, read_bytes
 
-#: First day a foreign-agents registry could hold an entry: the NGO foreign-agent
-#: amendments (Federal Law of 20.07.2012 No. 121-FZ) entered into force on 21.11.2012.
-FOREIGN_AGENTS_START = dt.date(2012, 11, 21)
-#: First day the list of undesirable organisations could hold an entry: Federal Law
-#: of 23.05.2015 No. 129-FZ entered into force on 03.06.2015.
-UNDESIRABLE_START = dt.date(2015, 6, 3)
+# First days the registries could hold an entry (defined once, from the law calendar).
+from ..registries import FOREIGN_AGENTS_START, UNDESIRABLE_START  # noqa: E402,F401
 
 EVENT_COLUMNS = [
     "registry", "entry_id", "name", "kind", "category", "legal_basis",
