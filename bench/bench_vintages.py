@@ -77,7 +77,7 @@ def main() -> int:
     print(tables["year_check"][["release_id", "n_dated_in_year", "n_disappeared", "n_renumbered",
                                 "n_redated"]].tail(6).to_string(index=False))
     if args.engines:
-        from analysis.sources._text import clean_text
+        from analysis.sources.kit.normalise import clean_text
         from analysis.sources.minjust_pdf import extract_pdf_rows
 
         pdfs = sorted((mirror / "registry_vintages" / "minjust_pdf").glob("*.pdf"))

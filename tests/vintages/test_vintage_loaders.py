@@ -41,7 +41,7 @@ def test_pdf_row_whose_bottom_ruling_is_missing_keeps_its_number(few_vintages):
 
 
 def test_pdfium_and_pdfplumber_give_the_same_rows(mirror):
-    from analysis.sources._text import clean_text
+    from analysis.sources.kit.normalise import clean_text
     from analysis.sources.minjust_pdf import extract_pdf_rows
 
     path = mirror / "registry_vintages" / "minjust_pdf" / "2022-12-01.pdf"
