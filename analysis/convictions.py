@@ -50,7 +50,7 @@ from pandera.typing import Series
 from .errors import InputError
 from .schemas import CHARGES, ConvictionSchema
 from .sources.base import LoadResult
-from .sources.cdep import parse_article_code
+from .sources.cdep_codes import parse_article_code
 
 __all__ = [
     "AnnualConvictionSchema",

@@ -5,7 +5,7 @@ table with a row per (article, part, charge, year) for every article part that a
 year's form lists, over all years. It keeps the rules of
 :mod:`analysis.convictions`, at the level of parts:
 
-* codes are read by :func:`analysis.sources.cdep.parse_article_code`; rows of old
+* codes are read by :func:`analysis.sources.cdep_codes.parse_article_code`; rows of old
   and new editions of a part (``213 ч.1 стар. ред.``) count distinct persons and
   are added up;
 * total, point-level and subset rows are not data (the loader skips them);
@@ -34,7 +34,7 @@ import pandas as pd
 
 from .schemas import CHARGES
 from .sources.base import LoadResult
-from .sources.cdep import parse_article_code
+from .sources.cdep_codes import parse_article_code
 
 __all__ = ["CONVICTIONS_ALL_COLUMNS", "convictions_all", "edition_target", "part_key"]
 

@@ -55,7 +55,9 @@ def chapter_check(loads10a: Sequence[LoadResult], table: pd.DataFrame) -> pd.Dat
     combined row that cannot be split), and
     ``difference = printed - parts_sum - combined - rejected - withheld``.
     """
-    from .sources.cdep import _count, _find_layout, _grids, _open_workbook, split_source_row
+    from .sources.cdep_layout import find_layout as _find_layout
+    from .sources.cdep_workbook import count_cell as _count, open_workbook as _open_workbook, sheet_grids as _grids
+    from .sources.cdep_workbook import split_source_row
 
     chapters = chapter_table(loads10a)
     main = table[table["charge"] == "main"]

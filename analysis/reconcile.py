@@ -28,7 +28,7 @@ import pandas as pd
 from .registries import FOREIGN_AGENTS_START, UNDESIRABLE_START
 from .schemas import EventSchema
 from .series import Coverage
-from .sources._text import name_key
+from .sources.kit.normalise import name_key
 
 CONFLICT_COLUMNS = ["registry", "kind", "entry_id", "source_a", "row_a", "source_b", "row_b",
                     "value_a", "value_b", "resolution"]
@@ -76,7 +76,7 @@ def conflict_counts(conflicts: pd.DataFrame) -> pd.DataFrame:
 def loader_conflicts(result) -> pd.DataFrame:
     """Conflicts a loader found inside one file: one listing event under two registry numbers.
 
-    The loader keeps one row (see :class:`analysis.sources._text.EventBuilder`) and
+    The loader keeps one row (see :class:`analysis.sources.kit.events.EventBuilder`) and
     rejects the other; the pair is recorded here so that the reconciliation table
     shows it beside the conflicts between files.
     """

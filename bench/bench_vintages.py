@@ -71,13 +71,26 @@ def main() -> int:
     from analysis.vintages.nowcast import backtest_nowcast
 
     cm = backtest_nowcast(fa, complete_month=True)
-    print(f"foreign agents, forecasting the rest of the running month too: coverage {cm.coverage:.3f}")
+    print(f"foreign agents, forecasting the rest of the running month too: coverage {cm.coverage:.3f}, "
+          f"widest interval {cm.max_width:g}")
     print(cm.coverage_by_month().to_string(index=False))
+    # planted thinning (4-day minimum delay, weekly releases): months with nothing visible yet occur
+    sys.path.insert(0, str(ROOT / "tests" / "vintages"))
+    from test_nowcast import thinned
+
+    from analysis.vintages.history import build_history
+
+    rel, monthly = thinned()
+    pt = backtest_nowcast(build_history(rel, registry="foreign_agents"), n_draws=400, rng=2)
+    print(f"planted thinning: coverage {pt.coverage:.3f} of {len(pt.estimated)} estimated month-cutoffs, "
+          f"{len(pt.frame) - len(pt.estimated)} too early to estimate, widest interval {pt.max_width:g} "
+          f"(largest planted month {int(monthly.max())})")
+    print(pt.coverage_by_month().to_string(index=False))
     print("entries dated 2024 across the releases:")
     print(tables["year_check"][["release_id", "n_dated_in_year", "n_disappeared", "n_renumbered",
                                 "n_redated"]].tail(6).to_string(index=False))
     if args.engines:
-        from analysis.sources._text import clean_text
+        from analysis.sources.kit.normalise import clean_text
         from analysis.sources.minjust_pdf import extract_pdf_rows
 
         pdfs = sorted((mirror / "registry_vintages" / "minjust_pdf").glob("*.pdf"))

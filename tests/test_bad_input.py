@@ -36,7 +36,7 @@ from pathlib import Path
 import pytest
 
 from analysis.errors import AnalysisError, InputError
-from analysis.sources.base import MAX_RAW_VALUE
+from analysis.sources.kit.redaction import MAX_RAW_VALUE
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"

@@ -3,7 +3,7 @@
 Every mutation is made at test time from the raw-data mirror (nothing is committed): a
 repeated row, a damaged chapter sheet, an implausible count, a future date, swapped
 headers, a NUL byte… Court forms (``.xls``) have no writer, so they are mutated at the
-level the loader parses: the cell grids of the real workbook (``cdep._grids``).
+level the loader parses: the cell grids of the real workbook (``cdep_workbook.sheet_grids``).
 """
 from __future__ import annotations
 
@@ -24,8 +24,8 @@ import pytest
 from analysis.cli import main as cli
 from analysis.errors import InputError
 from analysis.manifest import MANIFEST_PATH, load_manifest
-from analysis.sources import cdep
-from analysis.sources.cdep import split_source_row
+from analysis.sources import cdep, cdep_layout, cdep_workbook
+from analysis.sources.cdep_workbook import split_source_row
 from analysis.sources.foreign_agents import (
     load_foreign_agents_csv,
     load_foreign_agents_rest_json,
@@ -162,7 +162,7 @@ def test_a_row_repeated_under_a_new_registry_number_is_one_event(export_rows, tm
 def test_the_real_reinclusions_are_untouched(built):
     """The five entities listed twice in the export (on other dates) stay two events each, and no
     registry file of the mirror loses a row to the new duplicate rules."""
-    from analysis.sources._text import name_key
+    from analysis.sources.kit.normalise import name_key
 
     _, out = built
     res = out.loads["fa_export_2025_08_15"]
@@ -193,8 +193,8 @@ def test_a_conflicting_row_placed_first_does_not_push_out_the_genuine_one(export
 
 @pytest.fixture(scope="module")
 def grids_2024(mirror):
-    a = cdep._grids(cdep._open_workbook(mirror / FORMS / "Add/k3-svod_vse_sudy-2024.xls"))
-    m = cdep._grids(cdep._open_workbook(mirror / FORMS / "Main/K7-svod_vse_sudy-2024.xls"))
+    a = cdep_workbook.sheet_grids(cdep_workbook.open_workbook(mirror / FORMS / "Add/k3-svod_vse_sudy-2024.xls"))
+    m = cdep_workbook.sheet_grids(cdep_workbook.open_workbook(mirror / FORMS / "Main/K7-svod_vse_sudy-2024.xls"))
     return a, m
 
 
@@ -207,7 +207,7 @@ def _parse(grids, form="10a", year=2024):
 
 
 def _row_of(grid, code):
-    return next(r for r in range(grid.nrows) if cdep._cell_text(grid.cell_value(r, 1)) == code)
+    return next(r for r in range(grid.nrows) if cdep_workbook.cell_text(grid.cell_value(r, 1)) == code)
 
 
 CH29 = "Раздел 15 (Гл. 29)"
@@ -270,8 +270,8 @@ def test_a_planted_disagreement_is_recorded(grids_2024, cdep_forms):
     a, m = grids_2024
     damaged = copy_mod.deepcopy(m)
     g = damaged[_sheet(damaged, "Раздел 1")]
-    r = next(r for r in range(g.nrows) if cdep._cell_text(g.cell_value(r, 0)) == "275")
-    lay = cdep._find_layout(g, _sheet(damaged, "Раздел 1"), "10.3")
+    r = next(r for r in range(g.nrows) if cdep_workbook.cell_text(g.cell_value(r, 0)) == "275")
+    lay = cdep_layout.find_layout(g, _sheet(damaged, "Раздел 1"), "10.3")
     g.rows[r][lay.main_col] = 144.0
     m10_3 = _parse(damaged, "10.3")
     cross = form_cross_check([cdep_forms["10a"][2024]], [m10_3])
@@ -284,7 +284,7 @@ def test_a_planted_disagreement_is_recorded(grids_2024, cdep_forms):
 
 def _set(grids, sheet, code, col, value):
     g = grids[_sheet(grids, sheet)]
-    lay = cdep._find_layout(g, _sheet(grids, sheet), "10a")
+    lay = cdep_layout.find_layout(g, _sheet(grids, sheet), "10a")
     r = _row_of(g, code)
     g.rows[r][{"main": lay.main_col, "add": lay.add_col}[col]] = value
     return r + 1
@@ -330,10 +330,10 @@ def test_repeated_data_rows_are_copies_not_persons(grids_2024):
 
 @pytest.mark.parametrize("form_file, sheet", [("k3-svod_vse_sudy-2024.xls", CH29), ("2015add.xls", "Раздел 1")])
 def test_swapped_main_and_additional_columns_are_refused(mirror, form_file, sheet):
-    grids = cdep._grids(cdep._open_workbook(mirror / FORMS / "Add" / form_file))
+    grids = cdep_workbook.sheet_grids(cdep_workbook.open_workbook(mirror / FORMS / "Add" / form_file))
     i = _sheet(grids, sheet)
     g = grids[i]
-    lay = cdep._find_layout(g, i, "10a")
+    lay = cdep_layout.find_layout(g, i, "10a")
     for row in g.rows[lay.data_start:]:
         if len(row) > lay.add_col:
             row[lay.main_col], row[lay.add_col] = row[lay.add_col], row[lay.main_col]
@@ -556,7 +556,8 @@ def test_one_bad_cell_rejects_one_row(mirror, tmp_path, capsys, damage, reason):
 
 
 def test_zero_is_a_number_not_an_excel_serial():
-    from analysis.sources._text import CellError, parse_date
+    from analysis.sources.kit.cells import CellError
+    from analysis.sources.kit.dates import parse_date
 
     with pytest.raises(CellError) as info:
         parse_date("0")

@@ -55,7 +55,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.sources._text import clean_text, name_key
+from analysis.sources.kit.normalise import clean_text, name_key
 
 pytestmark = pytest.mark.raw  # needs the raw-data mirror
 

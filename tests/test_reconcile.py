@@ -8,7 +8,7 @@ import pytest
 
 from analysis.reconcile import first_listings_only, name_difference, reconcile_undesirable
 from analysis.sources import get_loader
-from analysis.sources._text import clean_text
+from analysis.sources.kit.normalise import clean_text
 
 pytestmark = pytest.mark.raw
 

@@ -32,7 +32,8 @@ import pandas as pd
 
 from ..errors import InputError
 from .base import LoadResult
-from .cdep import ROW_STRIDE, _cell_text, _count, _find_layout, _grids, _Layout, _norm_header, _open_workbook
+from .cdep_layout import Layout, find_layout
+from .cdep_workbook import ROW_STRIDE, cell_text, count_cell, norm_header, open_workbook, sheet_grids
 
 __all__ = ["CATEGORIES", "chapter_totals", "form10_3_punishments", "punishment_columns", "row_labels"]
 
@@ -70,18 +71,18 @@ _ENGLISH = {
 _NOT_MAIN = ("дополнительн", "освобожд", "оправд", "прекращ", "невменя", "оконч", "исключающ")
 
 
-def _layouts(grids: list, form: str) -> list[_Layout]:
+def _layouts(grids: list, form: str) -> list[Layout]:
     out = []
     for i, sheet in enumerate(grids):
-        lay = _find_layout(sheet, i, form)
+        lay = find_layout(sheet, i, form)
         if lay is not None:
             out.append(lay)
     return out
 
 
-def _header_row(sheet: Any, lay: _Layout) -> int:
+def _header_row(sheet: Any, lay: Layout) -> int:
     for r in range(lay.data_start):
-        if _cell_text(sheet.cell_value(r, lay.main_col)):
+        if cell_text(sheet.cell_value(r, lay.main_col)):
             return r
     return max(lay.data_start - 1, 0)
 
@@ -100,7 +101,7 @@ def punishment_columns(path: str | Path) -> pd.DataFrame:
     InputError
         When two columns match one category, or the workbook has no data sheet.
     """
-    grids = _grids(_open_workbook(path))
+    grids = sheet_grids(open_workbook(path))
     lays = [lay for lay in _layouts(grids, "10.3") if lay.kind == "parts"]
     if not lays:
         raise InputError(str(path), "no form 10.3 data sheet")
@@ -111,15 +112,15 @@ def punishment_columns(path: str | Path) -> pd.DataFrame:
         context = ""
         found: dict[str, tuple[int, str]] = {}
         for c in range(lay.main_col + 1, sheet.ncols):
-            head = _norm_header(sheet.cell_value(top, c))
+            head = norm_header(sheet.cell_value(top, c))
             if head:
                 context = head
-            cells = [_cell_text(sheet.cell_value(r, c)) for r in range(top, lay.data_start)]
+            cells = [cell_text(sheet.cell_value(r, c)) for r in range(top, lay.data_start)]
             texts = [t for t in cells if t and not re.fullmatch(r"\d+", t)]
             if not texts:
                 continue
-            leaf = _norm_header(texts[-1])
-            words = " ".join([context, *(_norm_header(t) for t in texts)])
+            leaf = norm_header(texts[-1])
+            words = " ".join([context, *(norm_header(t) for t in texts)])
             if leaf in _ENGLISH:
                 key = _ENGLISH[leaf]
             elif any(w in words for w in _NOT_MAIN):
@@ -156,7 +157,7 @@ def form10_3_punishments(load: LoadResult) -> tuple[pd.DataFrame, pd.DataFrame]:
         :func:`punishment_columns` with ``year``.
     """
     cols = punishment_columns(load.file)
-    grids = _grids(_open_workbook(load.file))
+    grids = sheet_grids(open_workbook(load.file))
     f = load.frame[load.frame["charge"] == "main"]
     year = int(load.meta["year"])
     records = []
@@ -166,7 +167,7 @@ def form10_3_punishments(load: LoadResult) -> tuple[pd.DataFrame, pd.DataFrame]:
         rec: dict[str, Any] = {"article": art, "part": part, "year": year, "source_row": int(src),
                                "convicted": int(value)}
         for cat, col in zip(cols["category"], cols["column"]):
-            v = _count(sheet.cell_value(excel_row - 1, int(col)))
+            v = count_cell(sheet.cell_value(excel_row - 1, int(col)))
             rec[cat] = np.nan if v is None else v
         records.append(rec)
     out = pd.DataFrame.from_records(records, columns=["article", "part", "year", "source_row", "convicted",
@@ -180,7 +181,7 @@ def row_labels(load: LoadResult) -> pd.DataFrame:
     Returns ``article, part, year, source_row, code, label`` with the code and label
     cells as printed (whitespace collapsed).
     """
-    grids = _grids(_open_workbook(load.file))
+    grids = sheet_grids(open_workbook(load.file))
     lays = {lay.sheet_index: lay for lay in _layouts(grids, "10a")}
     f = load.frame.drop_duplicates("source_row")
     rows = []
@@ -188,9 +189,9 @@ def row_labels(load: LoadResult) -> pd.DataFrame:
         sheet_i, excel_row = divmod(int(src), ROW_STRIDE)
         lay = lays[sheet_i]
         sheet = grids[sheet_i]
-        label = _cell_text(sheet.cell_value(excel_row - 1, lay.label_col)) if lay.label_col is not None else ""
+        label = cell_text(sheet.cell_value(excel_row - 1, lay.label_col)) if lay.label_col is not None else ""
         rows.append({"article": art, "part": part, "year": int(load.meta["year"]), "source_row": int(src),
-                     "code": _cell_text(sheet.cell_value(excel_row - 1, lay.code_col)), "label": label})
+                     "code": cell_text(sheet.cell_value(excel_row - 1, lay.code_col)), "label": label})
     return pd.DataFrame(rows, columns=["article", "part", "year", "source_row", "code", "label"])
 
 
@@ -210,7 +211,7 @@ def chapter_totals(load: LoadResult) -> pd.DataFrame:
         whose labels give only the title); ``first_article``/``last_article`` the
         article range of the code cell; ``main`` the printed main-charge total.
     """
-    grids = _grids(_open_workbook(load.file))
+    grids = sheet_grids(open_workbook(load.file))
     lays = {lay.sheet_index: lay for lay in _layouts(grids, "10a")}
     rej = load.rejects
     rej = rej[rej["reason"].str.startswith("total row")]
@@ -221,16 +222,16 @@ def chapter_totals(load: LoadResult) -> pd.DataFrame:
         if lay is None or lay.label_col is None:
             continue
         sheet = grids[sheet_i]
-        label = _cell_text(sheet.cell_value(excel_row - 1, lay.label_col))
+        label = cell_text(sheet.cell_value(excel_row - 1, lay.label_col))
         m = _CHAPTER_RE.match(label)
         if m is None:
             continue
-        code = _cell_text(sheet.cell_value(excel_row - 1, lay.code_col))
+        code = cell_text(sheet.cell_value(excel_row - 1, lay.code_col))
         rng = _RANGE_RE.search(code)
         rows.append({"year": int(load.meta["year"]), "chapter": int(m.group(1)) if m.group(1) else None,
                      "chapter_title": m.group(2).strip().rstrip(".").strip(),
                      "first_article": rng.group(1) if rng else None, "last_article": rng.group(2) if rng else None,
-                     "code": code, "main": _count(sheet.cell_value(excel_row - 1, lay.main_col)),
+                     "code": code, "main": count_cell(sheet.cell_value(excel_row - 1, lay.main_col)),
                      "source_row": int(src)})
     out = pd.DataFrame(rows, columns=["year", "chapter", "chapter_title", "first_article", "last_article", "code",
                                       "main", "source_row"])

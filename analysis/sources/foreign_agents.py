@@ -35,29 +35,14 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from ..errors import AnalysisWarning, InputError
-from .base import (
-    LoadResult,
-    decode_text,
-    looks_like_html,
-    read_bytes,
-    read_csv_records,
-    snapshot_bound,
-    text_row_problems,
-)
-from ._text import (
-    FOREIGN_AGENTS_START,
-    EventBuilder,
-    category_from_type,
-    clean_text,
-    infer_category,
-    json_records,
-    json_type,
-    kind_from_category,
-    legal_basis_code,
-    name_key,
-    read_json,
-    text_cell,
-)
+from ..registries import FOREIGN_AGENTS_START
+from .base import LoadResult, snapshot_bound
+from .kit.categories import category_from_type, infer_category, kind_from_category
+from .kit.events import EventBuilder
+from .kit.files import decode_text, looks_like_html, read_bytes, read_csv_records, text_row_problems
+from .kit.json_input import json_records, json_type, read_json, text_cell
+from .kit.legal_basis import legal_basis_code
+from .kit.normalise import clean_text, name_key
 
 REGISTRY = "foreign_agents"
 
@@ -355,7 +340,7 @@ def load_foreign_agents_xlsx(path: str | Path, *, source_id: str | None = None,
     found by their header text, not by position. ``source_row`` is the
     spreadsheet row number as Excel shows it (the first data row of the official
     export is row 4). Dates must be text ``DD.MM.YYYY`` (real date cells are
-    accepted too); see :func:`analysis.sources._text.parse_date`. Category comes
+    accepted too); see :func:`analysis.sources.kit.dates.parse_date`. Category comes
     from ``Тип иностранного агента``; the 8 rows without a type are ``unknown``
     and counted as organisations (see ``_kind_without_category``).
 
@@ -446,7 +431,7 @@ def load_foreign_agents_csv(path: str | Path, *, source_id: str | None = None,
     Raises
     ------
     InputError
-        Empty, HTML, binary (:func:`~analysis.sources.base.decode_text`),
+        Empty, HTML, binary (:func:`~analysis.sources.kit.files.decode_text`),
         undecodable or malformed file; no header row with ``№ п/п``; a required
         column missing; no data rows below the header; no usable row.
 
@@ -465,7 +450,7 @@ def load_foreign_agents_csv(path: str | Path, *, source_id: str | None = None,
     so is the last record when the file does not end with a line break (it may have
     been cut short: a record cut after its last comma reads as "not excluded").
     Without a type column, the category
-    is inferred only when unambiguous (:func:`analysis.sources._text.infer_category`):
+    is inferred only when unambiguous (:func:`analysis.sources.kit.categories.infer_category`):
     the identifier columns are tested for being filled and then discarded.
     """
     file = str(path)
@@ -537,7 +522,7 @@ def load_foreign_agents_pdf_json(path: str | Path, *, source_id: str | None = No
     ``dateOut`` is a single space) is empty. PDF artefacts in the legal basis
     (``No`` for ``№``, missing spaces) are normalised. The category is inferred
     from which identifier fields are filled, only when unambiguous
-    (:func:`analysis.sources._text.infer_category`); the identifier values are
+    (:func:`analysis.sources.kit.categories.infer_category`); the identifier values are
     never kept.
     """
     file = str(path)

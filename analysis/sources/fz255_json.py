@@ -38,19 +38,14 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import AnalysisWarning
+from ..registries import FOREIGN_AGENTS_START
 from .base import LoadResult
-from ._text import (
-    FOREIGN_AGENTS_START,
-    EventBuilder,
-    clean_text,
-    infer_category,
-    json_records,
-    kind_from_category,
-    legal_basis_code,
-    read_json,
-    text_cell,
-)
 from .foreign_agents import REGISTRY, _filled, _kind_without_category
+from .kit.categories import infer_category, kind_from_category
+from .kit.events import EventBuilder
+from .kit.json_input import json_records, read_json, text_cell
+from .kit.legal_basis import legal_basis_code
+from .kit.normalise import clean_text
 from .undesirable import load_undesirable_scrape_json
 
 __all__ = ["load_fz255_foreign_agents", "load_fz255_undesirable", "parse_date_from_name"]

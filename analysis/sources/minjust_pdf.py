@@ -23,7 +23,7 @@ Reading goes in two steps:
 2. **Rows to events**: the header row is found by its wording with the same rule as
    the XLSX loader (:mod:`.foreign_agents`), columns are mapped by header text, never by
    position, and each data row goes through the shared
-   :class:`~analysis.sources._text.EventBuilder`.
+   :class:`~analysis.sources.kit.events.EventBuilder`.
 
 Between the two steps each row is *reduced*: only the registry number, name, legal
 basis and the two decision dates are kept as text, and the date-of-birth, SNILS and OGRN
@@ -45,9 +45,12 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from ..errors import InputError
-from .base import LoadResult, looks_like_html, read_bytes
-from ._text import FOREIGN_AGENTS_START, EventBuilder, clean_text
+from ..registries import FOREIGN_AGENTS_START
+from .base import LoadResult
 from .foreign_agents import REGISTRY, _add_table_rows, _is_header_row, _map_columns
+from .kit.events import EventBuilder
+from .kit.files import looks_like_html, read_bytes
+from .kit.normalise import clean_text
 
 __all__ = ["ENGINES", "PARSER_VERSION", "extract_pdf_rows", "load_minjust_pdf", "release_date_from_name"]
 
@@ -438,10 +441,10 @@ def load_minjust_pdf(path: str | Path, *, source_id: str | None = None,
     ``rows_in = accepted + rejected`` holds with every table row counted. Rows above the
     first header (the title) are not table rows. The PDF has no type column, so the
     category is inferred from which of date of birth, SNILS and OGRN are filled
-    (:func:`analysis.sources._text.infer_category`), exactly as for the CSV parse of the
+    (:func:`analysis.sources.kit.categories.infer_category`), exactly as for the CSV parse of the
     same PDFs. A line break inside a cell becomes a space, also where the PDF broke a
     word in two; name comparisons across releases use
-    :func:`analysis.sources._text.name_key` with ``compact=True`` to see through that.
+    :func:`analysis.sources.kit.normalise.name_key` with ``compact=True`` to see through that.
     """
     file = str(path)
     sid = source_id or "minjust_pdf"

@@ -15,19 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import AnalysisWarning, InputError
+from ..registries import FOREIGN_AGENTS_START
 from .base import LoadResult, snapshot_bound
-from ._text import (
-    FOREIGN_AGENTS_START,
-    EventBuilder,
-    category_from_type,
-    clean_text,
-    json_records,
-    json_type,
-    kind_from_category,
-    legal_basis_code,
-    read_json,
-    text_cell,
-)
+from .kit.categories import category_from_type, kind_from_category
+from .kit.events import EventBuilder
+from .kit.json_input import json_records, json_type, read_json, text_cell
+from .kit.legal_basis import legal_basis_code
+from .kit.normalise import clean_text
 
 #: Meaning of the fields used, as third-party clients of the endpoint read them.
 #: ``field_6_s`` (domains), ``field_8_s`` (registration number), ``field_9_s`` (INN)

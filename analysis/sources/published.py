@@ -23,16 +23,8 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from ..errors import InputError
-from .base import (
-    LoadResult,
-    RejectLog,
-    decode_text,
-    looks_like_html,
-    read_bytes,
-    read_csv_records,
-    snapshot_bound,
-    text_row_problems,
-)
+from .base import LoadResult, RejectLog, snapshot_bound
+from .kit.files import decode_text, looks_like_html, read_bytes, read_csv_records, text_row_problems
 
 __all__ = ["PUBLISHED_COLUMNS", "PublishedFigureSchema", "load_published_convictions"]
 

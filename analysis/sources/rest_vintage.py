@@ -19,20 +19,14 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
+from ..registries import FOREIGN_AGENTS_START, UNDESIRABLE_START
 from .base import LoadResult
-from ._text import (
-    FOREIGN_AGENTS_START,
-    UNDESIRABLE_START,
-    EventBuilder,
-    category_from_type,
-    clean_text,
-    date_in_text,
-    json_records,
-    kind_from_category,
-    legal_basis_code,
-    read_json,
-    text_cell,
-)
+from .kit.categories import category_from_type, kind_from_category
+from .kit.dates import date_in_text
+from .kit.events import EventBuilder
+from .kit.json_input import json_records, read_json, text_cell
+from .kit.legal_basis import legal_basis_code
+from .kit.normalise import clean_text
 
 __all__ = ["load_minjust_rest_vintage"]
 

@@ -30,19 +30,13 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import AnalysisWarning, InputError
+from ..registries import UNDESIRABLE_START
 from .base import LoadResult, snapshot_bound
-from ._text import (
-    UNDESIRABLE_START,
-    CellError,
-    EventBuilder,
-    clean_text,
-    date_in_text,
-    json_records,
-    name_key,
-    parse_date,
-    read_json,
-    text_cell,
-)
+from .kit.cells import CellError
+from .kit.dates import date_in_text, parse_date
+from .kit.events import EventBuilder
+from .kit.json_input import json_records, read_json, text_cell
+from .kit.normalise import clean_text, name_key
 
 REGISTRY = "undesirable"
 LEGAL_BASIS = "129-FZ"
@@ -107,7 +101,7 @@ def load_undesirable_rest_json(path: str | Path, *, source_id: str | None = None
 
     * a row with the same normalised name and inclusion date as an earlier row is
       the same listing event repeated; it is left to
-      :class:`~analysis.sources._text.EventBuilder`, which records it as a
+      :class:`~analysis.sources.kit.events.EventBuilder`, which records it as a
       duplicate, and takes no number;
     * the registry order is the longest run of rows, in file order, whose dates
       never decrease. A row outside it (e.g. rows appended out of date order) is

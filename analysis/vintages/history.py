@@ -17,7 +17,7 @@ Each difference is one change, classified as
   category;
 * ``artefact`` — the difference comes from reading the file, not from the registry: a
   name that differs only in spacing, quotes, case or a word split across lines
-  (:func:`analysis.sources._text.name_key` with ``compact=True``); a legal basis or
+  (:func:`analysis.sources.kit.normalise.name_key` with ``compact=True``); a legal basis or
   category that one of the two releases could not determine (``unknown``); or a change
   that is undone at the very next release (a value that flips and flips back).
 
@@ -40,7 +40,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from ..sources._text import name_key
+from ..sources.kit.normalise import name_key
 from .store import LoadedVintage
 
 __all__ = ["release_chain", "observations", "entry_changes", "entry_histories", "disappearances",

@@ -53,7 +53,7 @@ from typing import Any, Callable
 
 from ..errors import AnalysisError, AnalysisWarning
 from ..manifest import RAW_DIR
-from ..sources._text import clean_text
+from ..sources.kit.normalise import clean_text
 
 __all__ = ["DEFAULT_ENDPOINT", "REGISTRY_IDS", "RefreshError", "RefreshOutcome", "refresh", "resolve_fields",
            "DOCUMENTED_FIELDS", "MAX_PAGES", "MAX_BYTES", "content_sha256"]

@@ -128,11 +128,7 @@ def vintage_tables(loaded: Sequence[LoadedVintage], *, hist: dict[str, History] 
         cb = b.coverage_by_month()
         cb.insert(0, "registry", reg)
         cb.insert(1, "truth_release", b.truth_release)
-        cb.loc[len(cb)] = {"registry": reg, "truth_release": b.truth_release, "months_before": -1,
-                           "n": len(b.frame), "coverage": round(b.coverage, 4),
-                           "mean_abs_raw_error": round(float(b.frame["raw_error"].abs().mean()), 4),
-                           "mean_abs_nowcast_error": round(float(b.frame["nowcast_error"].abs().mean()), 4),
-                           "share_incomplete": round(float((b.frame["truth"] != b.frame["observed"]).mean()), 4)}
+        cb.loc[len(cb)] = {"registry": reg, "truth_release": b.truth_release, **b.overall()}
         bt.append(cb)
         if reg == "foreign_agents":
             year.append(year_across_releases(loaded, h, year=YEAR_CHECKED))

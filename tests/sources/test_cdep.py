@@ -15,13 +15,9 @@ import pytest
 import xlrd
 
 from analysis.errors import InputError
-from analysis.sources.cdep import (
-    ROW_STRIDE,
-    load_cdep_form10_3,
-    load_cdep_form10a,
-    parse_article_code,
-    split_source_row,
-)
+from analysis.sources.cdep import load_cdep_form10_3, load_cdep_form10a
+from analysis.sources.cdep_codes import parse_article_code
+from analysis.sources.cdep_workbook import ROW_STRIDE, split_source_row
 
 POLITICAL = ["205.2", "207.3", "275", "275.1", "276", "280", "280.1", "280.3", "280.4", "282",
              "282.1", "282.2", "282.3", "282.4", "284.1", "284.2", "330.1", "354.1"]
@@ -419,9 +415,10 @@ def test_frames_follow_schema_and_charges(forms):
 
 # --------------------------------------------------------------------------- planted layouts
 
-from analysis.sources.cdep import _Grid, _parse_grids  # noqa: E402  (private: parser on plain tables)
+from analysis.sources.cdep import _parse_grids  # noqa: E402  (private: parser on plain tables)
+from analysis.sources.cdep_workbook import Grid  # noqa: E402
 
-TITLE = _Grid("Титул ф.10-а", [[], ["", "", "", "ОТЧЕТ О ЧИСЛЕ ОСУЖДЕННЫХ"],
+TITLE = Grid("Титул ф.10-а", [[], ["", "", "", "ОТЧЕТ О ЧИСЛЕ ОСУЖДЕННЫХ"],
                                 ["", "", "", "", "", "за", 12.0, "месяцев", 2030.0, "г."]])
 HEAD_10A = [
     ["Раздел 1. Число осужденных лиц по вступившим в законную силу приговорам"],
@@ -461,7 +458,7 @@ def planted_10a():
         ["Призывы к терроризму", "205.2 ч. 2", 16.0, 3.0, -1.0, 0.0, 0.0, 0.0, 0.0],           # 21 rejected add
         ["* В графе учитывается число лиц"],                                                   # 22 footnote
     ]
-    return _Grid("Раздел 1", rows)
+    return Grid("Раздел 1", rows)
 
 
 def _reasons(res):
@@ -497,7 +494,7 @@ def test_planted_form10a_rows_are_classified():
 
 def _sheet_10a(rows, head=HEAD_10A, name="Раздел 15 (Гл. 29)"):
     """A parts sheet: the header block (Excel rows 1–4), the national total (row 5), then ``rows``."""
-    return _Grid(name, head + [NATIONAL] + rows)
+    return Grid(name, head + [NATIONAL] + rows)
 
 
 def test_bare_article_row_that_is_not_the_sum_is_its_own_population():
@@ -511,7 +508,7 @@ def test_bare_article_row_that_is_not_the_sum_is_its_own_population():
 
 def test_point_and_subset_sections_are_skipped_whole():
     parts = _sheet_10a([["Измена", 275.0, 1.0, 4.0, 0.0, 0.0, 0, 0, 0]])
-    points = _Grid("Раздел 21", [
+    points = Grid("Раздел 21", [
         ["Раздел 21. Число осужденных лиц (квалифицирующие признаки преступления по пунктам статей)"],
         ["Виды преступлений", "Статьи Уголовного кодекса Российской Федерации по составам", "№ стр.",
          "Число осужденных по основной статье", "Дополнительная квалификация. Осуждено", ""],
@@ -520,7 +517,7 @@ def test_point_and_subset_sections_are_skipped_whole():
         ["Возбуждение ненависти", "282 ч. 2 п. <<а>>", 1.0, 12.0, 6.0, 6.0],
         ["", "п. <<б>>", 2.0, 1.0, 0.0, 0.0],
     ])
-    subset = _Grid("Раздел 22", [
+    subset = Grid("Раздел 22", [
         ["Раздел 22. … с использованием информационно-телекоммуникационных сетей"],
         ["Составы преступлений по статьям УК РФ", "№ стр.", "Число осужденных по основной статье",
          "Дополнительная квалификация. Осуждено", ""],
@@ -543,7 +540,7 @@ def test_2009_style_single_additional_column_is_flagged():
             ["Виды преступлений", "Статьи Уголовного кодекса Российской Федерации по частям", "№ стр.",
              "Число \nосужденных по основной статье", "Число \nосужденных по дополнительной квалификации"],
             ["А", "Б", "", 1.0, 2.0]]
-    sheet = _Grid("Раздел 1", head + [NATIONAL[:5], ["Возбуждение", "282-1 ч. 1", 1.0, 0.0, 3.0]])
+    sheet = Grid("Раздел 1", head + [NATIONAL[:5], ["Возбуждение", "282-1 ч. 1", 1.0, 0.0, 3.0]])
     res = _parse_grids([TITLE, sheet], "x.xls", "10a", None, None, AS_OF)
     assert res.meta["additional_unit"] == "unspecified"
     assert res.frame["charge"].tolist() == ["main"] and res.frame["article"].tolist() == ["282.1"]
@@ -553,14 +550,14 @@ def test_2009_style_single_additional_column_is_flagged():
 def test_form10a_without_additional_column_is_unusable():
     head = [["Виды преступлений", "Статьи Уголовного кодекса Российской Федерации по частям", "№ стр.",
              "Число осужденных по основной статье"]]
-    sheet = _Grid("Раздел 1", head + [["x", "280 ч. 1", 1.0, 1.0]])
+    sheet = Grid("Раздел 1", head + [["x", "280 ч. 1", 1.0, 1.0]])
     with pytest.raises(InputError, match="additional-charge column") as info:
         _parse_grids([TITLE, sheet], "some/file.xls", "10a", None, None, AS_OF)
     assert "some/file.xls" in str(info.value)
 
 
 def test_form10_3_english_headers_and_year_from_file_name():
-    sheet = _Grid("Раздел 1", [
+    sheet = Grid("Раздел 1", [
         ["clause", "totalConvicted", "primaryLifeSentence"],
         ["Всего по составам УК РФ", 30.0, 0.0],
         ["275", 16.0, 0.0],
@@ -575,7 +572,7 @@ def test_form10_3_english_headers_and_year_from_file_name():
 
 
 def test_year_missing_everywhere_is_unusable():
-    sheet = _Grid("Раздел 1", [["clause", "totalConvicted"], ["Всего по составам УК РФ", 20.0], ["275", 16.0]])
+    sheet = Grid("Раздел 1", [["clause", "totalConvicted"], ["Всего по составам УК РФ", 20.0], ["275", 16.0]])
     with pytest.raises(InputError, match="year"):
         _parse_grids([sheet], "main.xls", "10.3", None, None, AS_OF)
     res = _parse_grids([sheet], "main.xls", "10.3", None, 2026, AS_OF)
@@ -656,7 +653,7 @@ def test_planted_rows_are_accounted_for(kinds, data):
              "Число осужденных по основной статье", "Дополнительная квалификация. Осуждено", ""],
             ["", "", "", "", "по числу лиц*", "по количеству составов"],
             ["А", "Б", "", 1.0, 2.0, 3.0]]
-    sheet = _Grid("Раздел 1", head + [["ВСЕГО ПО РАЗДЕЛАМ", "", 0.0, 10.0 ** 6, 0.0, 0.0]] + rows)
+    sheet = Grid("Раздел 1", head + [["ВСЕГО ПО РАЗДЕЛАМ", "", 0.0, 10.0 ** 6, 0.0, 0.0]] + rows)
     if expected_accepted == 0:
         with pytest.raises(InputError, match="no usable row"):
             _parse_grids([TITLE, sheet], "p.xls", "10a", None, None, AS_OF)

@@ -1,11 +1,12 @@
-"""Issue 12, item 8: what a rejects table may show of a raw cell (analysis.sources.base.redact)."""
+"""Issue 12, item 8: what a rejects table may show of a raw cell (analysis.sources.kit.redaction.redact)."""
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
 
-from analysis.sources.base import RejectLog, personal_class, redact
+from analysis.sources.base import RejectLog
+from analysis.sources.kit.redaction import personal_class, redact
 
 
 @pytest.mark.parametrize("column, cls", [

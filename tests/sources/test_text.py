@@ -7,21 +7,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from analysis.registries import FOREIGN_AGENTS_START, UNDESIRABLE_START
 from analysis.schemas import CATEGORIES, LEGAL_BASES
-from analysis.sources._text import (
-    FOREIGN_AGENTS_START,
-    UNDESIRABLE_START,
-    CellError,
-    category_from_type,
-    clean_text,
-    date_in_text,
-    infer_category,
-    kind_from_category,
-    legal_basis_code,
-    name_key,
-    parse_date,
-    parse_entry_id,
-)
+from analysis.sources.kit.categories import category_from_type, infer_category, kind_from_category
+from analysis.sources.kit.cells import CellError, parse_entry_id
+from analysis.sources.kit.dates import date_in_text, parse_date
+from analysis.sources.kit.legal_basis import legal_basis_code
+from analysis.sources.kit.normalise import clean_text, name_key
 
 
 # --- text -------------------------------------------------------------------

@@ -11,7 +11,7 @@ import pytest
 
 from analysis.errors import AnalysisWarning, InputError
 from analysis.schemas import EventSchema, RejectSchema
-from analysis.sources._text import clean_text, name_key
+from analysis.sources.kit.normalise import clean_text, name_key
 from analysis.sources.undesirable import load_undesirable_rest_json, load_undesirable_scrape_json
 
 REST = "chekazoid_legal_entity_marks/undesirable-orgs.json"
@@ -99,7 +99,7 @@ def _write(tmp_path: Path, obj, name="r.json") -> Path:
 
 
 def _scrape_rec(i, name, minjust, genproc, out="\u00a0", date_in=None):
-    from analysis.sources._text import date_in_text
+    from analysis.sources.kit.dates import date_in_text
 
     return {"id": str(i), "fullName": name, "decisionInMinjust": minjust, "decisionInGenproc": genproc,
             "decisionOutMinjust": out, "decisionOutGenproc": "\u00a0",

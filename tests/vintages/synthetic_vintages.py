@@ -6,7 +6,7 @@ import datetime as dt
 import pandas as pd
 
 from analysis.sources.base import LoadResult, rejects_frame
-from analysis.sources._text import _Event, event_frame
+from analysis.sources.kit.events import _Event, event_frame
 from analysis.vintages.store import LoadedVintage, Vintage
 
 

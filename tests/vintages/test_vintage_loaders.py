@@ -41,7 +41,7 @@ def test_pdf_row_whose_bottom_ruling_is_missing_keeps_its_number(few_vintages):
 
 
 def test_pdfium_and_pdfplumber_give_the_same_rows(mirror):
-    from analysis.sources._text import clean_text
+    from analysis.sources.kit.normalise import clean_text
     from analysis.sources.minjust_pdf import extract_pdf_rows
 
     path = mirror / "registry_vintages" / "minjust_pdf" / "2022-12-01.pdf"
@@ -125,3 +125,21 @@ def test_vintage_manifest_lists_every_release_once(mirror):
     assert {v.manifest_id for v in vs if v.manifest_id} >= {"fa_theotheo_2024_02_02", "fa_export_2025_08_15",
                                                              "fa_inoagent_info_2024_12_27", "fa_rest_2026_07",
                                                              "fa_fz255_2024_10_01"}
+
+
+def test_pdf_page_headers_are_rejects_with_their_reason_never_entries(few_vintages):
+    """Real PDF of 17.11.2023: the header row printed again on every page is a reject naming its
+    page, and no header wording reaches an accepted entry."""
+    import re
+
+    lv = few_vintages["fa_pdf_2023_11_17"]
+    r = lv.result
+    rej = r.rejects
+    pages = sorted(int(m.group(1)) for m in (re.fullmatch(r"header row repeated at the top of page (\d+)", x)
+                                               for x in rej["reason"]) if m)
+    assert len(pages) >= 10 and pages == list(range(2, 2 + len(pages)))   # every page after the first
+    assert r.rows_in == r.accepted + r.rejected
+    header_words = re.compile(r"№\s*п/п|No\s*п/п|Полное наименование|Дата принятия решения", re.IGNORECASE)
+    assert not r.frame["name"].str.contains(header_words).any()
+    assert r.frame["entry_id"].notna().all() and (r.frame["entry_id"] >= 1).all()
+    assert not set(r.frame["source_row"]) & set(rej["source_row"])

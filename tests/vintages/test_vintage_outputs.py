@@ -102,3 +102,21 @@ def test_vintage_figures_are_deterministic(vintage_build, tmp_path):
             plt.close(ax.figure)
             digests.append(hashlib.sha256(p.read_bytes()).hexdigest())
         assert digests[0] == digests[1], k
+
+
+@pytest.mark.raw
+def test_nowcast_backtest_on_the_real_vintages_covers_and_is_bounded(vintage_build):
+    """Back-test on the real release chains: 90% intervals cover at least 80% of the estimated
+    month-cutoffs, and no interval is wider than the largest monthly inclusion count of the
+    registry's final release (the stated bound: an interval wider than any month ever was says nothing)."""
+    t = vintage_build[0].tables
+    bt, tri = t["nowcast_backtest"], t["revision_triangle"]
+    for reg, g in bt.groupby("registry"):
+        final = tri[(tri["registry"] == reg) & (tri["measure"] == "inclusions")
+                    & (tri["release_id"] == g["truth_release"].iloc[0])]
+        overall = g[g["months_before"] == -1].iloc[0]
+        assert overall["n"] > 0 and overall["coverage"] >= 0.8, g
+        assert overall["max_width"] <= final["value"].max(), g
+    now = t["nowcast"]
+    assert set(now["status"]) <= {"estimated", "too early to estimate"}
+    assert now.loc[now["status"] != "estimated", ["estimate", "lower", "upper"]].isna().all().all()
