@@ -6,7 +6,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 MIRROR ?= $(if $(ANALYSIS_MIRROR),$(ANALYSIS_MIRROR),../shared/data)
 
-.PHONY: setup report test build fetch bench clean-report
+.PHONY: setup report test build fetch bench dist clean-report
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ fetch: $(STAMP)
 
 build: $(STAMP)
 	$(PY) -m analysis build
+
+## sdist and wheel in dist/ (the wheel carries data/processed; see setup.py).
+dist: $(STAMP)
+	$(PY) -m build --outdir dist .
 
 bench: $(STAMP)
 	for f in bench/bench_*.py; do $(PY) $$f; done

@@ -19,9 +19,85 @@ Examples
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 from typing import Any
 
-__version__ = "0.1.0"
+#: File recorded into a built wheel (and an sdist) with the commit it was built from.
+_COMMIT_FILE = "_source_commit.txt"
+
+
+def _read_version() -> str:
+    """The toolkit's version: one source, ``[project] version`` of ``pyproject.toml``.
+
+    Installed, it is read from the package metadata (:mod:`importlib.metadata`), which
+    the build copied from ``pyproject.toml``; run from a checkout (editable install or
+    ``PYTHONPATH``), it is read from the checkout's ``pyproject.toml`` itself, so that
+    a checkout never reports the version of some other installed copy.
+    """
+    from ._locations import checkout_root
+
+    root = checkout_root()
+    if root is not None:
+        import tomllib
+
+        try:
+            return str(tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"])
+        except (OSError, KeyError, tomllib.TOMLDecodeError):
+            pass
+    from importlib import metadata
+
+    try:
+        return metadata.version("analysis")
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
+def source_commit() -> str | None:
+    """The git commit of the code that is running, or None when it cannot be known.
+
+    Returns
+    -------
+    str or None
+        From a git checkout: ``git rev-parse HEAD``, with ``-dirty`` appended when
+        tracked files differ from that commit. From an installed wheel (or a checkout
+        without git, such as an unpacked sdist): the commit recorded when the wheel or
+        sdist was built. Otherwise None.
+
+    Notes
+    -----
+    A report built in a checkout and one built by a wheel made from that checkout
+    record the same commit, so their bytes can be compared.
+    """
+    from ._locations import checkout_root
+
+    root = checkout_root()
+    if root is not None and (root / ".git").exists():
+        commit = _git_commit(root)
+        if commit is not None:
+            return commit
+    recorded = Path(__file__).resolve().parent / _COMMIT_FILE
+    try:
+        text = recorded.read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return text or None
+
+
+def _git_commit(root: Path) -> str | None:
+    import subprocess
+
+    def git(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, timeout=10,
+                              check=False)
+
+    try:
+        head = git("rev-parse", "--verify", "HEAD")
+        if head.returncode != 0:
+            return None
+        dirty = git("diff", "--quiet", "HEAD", "--").returncode == 1
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return head.stdout.strip() + ("-dirty" if dirty else "")
 
 # Public name → module that defines it. Imported on first use, so that the command
 # line (``python -m analysis validate ...``) does not pay for numba, statsmodels and
@@ -94,6 +170,9 @@ _EXPORTS: dict[str, str] = {
 
 
 def __getattr__(name: str) -> Any:
+    if name == "__version__":  # read on first use: no metadata or TOML parsing at import
+        value = globals()["__version__"] = _read_version()
+        return value
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'analysis' has no attribute {name!r}")
@@ -103,7 +182,7 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_EXPORTS))
+    return sorted(set(globals()) | set(_EXPORTS) | {"__version__"})
 
 
 __all__ = [
@@ -168,6 +247,7 @@ __all__ = [
     "read_monthly_series",
     "screen",
     "sensitivity_table",
+    "source_commit",
     "series_catalogue",
     "step",
     "steps_from_breaks",

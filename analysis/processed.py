@@ -2,8 +2,10 @@
 
 This is the reading side of ``python -m analysis build``: the report, the notebooks and
 users load series from here without touching raw files. Every reader takes an explicit
-``data_dir``; when it is omitted the folder named by the environment variable
-``ANALYSIS_PROCESSED`` is used, else ``data/processed`` of the repository.
+``data_dir``. When it is omitted, the folder is found by :func:`processed_dir`: the
+environment variable ``ANALYSIS_PROCESSED``, else ``data/processed`` of the checkout
+the package was imported from, else the processed data installed with the package
+(see :mod:`analysis._locations`). When none exists, the error lists where it looked.
 
 Conventions kept from the files: a month outside a source's coverage is missing (NaN),
 never 0; ``complete`` is False for the month (or week) that contains the coverage end.
@@ -39,6 +41,7 @@ import numpy as np
 import pandas as pd
 from pandera import errors as pa_errors
 
+from ._locations import ENV_PROCESSED, find_processed_dir
 from .errors import InputError, ProcessedDataError, ProcessedFileMissing
 from .schemas import (
     CalendarFileSchema,
@@ -51,7 +54,7 @@ from .schemas import (
 )
 
 #: Environment variable naming an alternative processed-data folder.
-ENV_VAR = "ANALYSIS_PROCESSED"
+ENV_VAR = ENV_PROCESSED
 
 #: Files written by ``python -m analysis build``.
 FILES = {
@@ -79,15 +82,18 @@ def processed_dir(data_dir: str | Path | None = None) -> Path:
     Parameters
     ----------
     data_dir : path, optional
-        Explicit folder. When None, ``$ANALYSIS_PROCESSED`` if set, else the
-        repository's ``data/processed``.
+        Explicit folder, used as given. When None: ``$ANALYSIS_PROCESSED`` if set,
+        else the checkout's ``data/processed``, else the data installed with the
+        package.
+
+    Raises
+    ------
+    ProcessedDataNotFound
+        (a :class:`~analysis.errors.ProcessedFileMissing`) when no folder is given and
+        none of the default places exists; the message lists where it looked and what
+        to do.
     """
-    if data_dir is not None:
-        return Path(data_dir)
-    env = os.environ.get(ENV_VAR)
-    if env:
-        return Path(env)
-    return Path(__file__).resolve().parents[1] / "data" / "processed"
+    return find_processed_dir(data_dir)
 
 
 def _path(key: str, data_dir: str | Path | None) -> Path:
@@ -98,7 +104,12 @@ def _path(key: str, data_dir: str | Path | None) -> Path:
             raise ProcessedDataError(str(folder), "is missing because a build was stopped half way through its "
                                                   "swap; run `python -m analysis build` (it restores the old "
                                                   "folder or writes a new one)")
-        raise ProcessedFileMissing(str(p), "processed file not found; run `python -m analysis build` first")
+        if not folder.exists():
+            raise ProcessedFileMissing(str(folder), "processed-data folder does not exist; point --data DIR "
+                                                    f"(or ${ENV_VAR}) at a folder of processed data, such as "
+                                                    "a checkout's data/processed")
+        raise ProcessedFileMissing(str(p), "processed file not found; rebuild the folder with "
+                                           "`python -m analysis build` (in a checkout with the raw files)")
     return p
 
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
+from ._jit import njit  # numba.njit, cached in the user's cache folder
 
 NEG = -np.inf
 #: Largest total count for which lgamma(a + S) is tabulated.

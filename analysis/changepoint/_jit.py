@@ -32,15 +32,20 @@ import types
 from pathlib import Path
 from typing import Any, Callable
 
-__all__ = ["kernel", "specialize", "cache_folder"]
+__all__ = ["kernel", "njit", "specialize", "cache_folder"]
 
 _PKG = Path(__file__).resolve().parent
+
+
+#: Modules that compile with :func:`njit` (their sources are part of the freshness stamp).
+_NJIT_MODULES = ("_bayes_kernels.py", "_smuce_kernels.py", "_posterior_band.py")
 
 
 @functools.lru_cache(maxsize=1)
 def _sources_stamp() -> str:
     h = hashlib.sha256()
-    files = [_PKG / "_kernels.py", _PKG / "_jit.py", *sorted((_PKG / "costs").glob("*.py"))]
+    files = [_PKG / "_kernels.py", _PKG / "_jit.py", *sorted((_PKG / "costs").glob("*.py")),
+             *(_PKG / name for name in _NJIT_MODULES)]
     for p in files:
         h.update(p.name.encode())
         h.update(p.read_bytes())
@@ -120,6 +125,27 @@ def kernel(py_func: Callable | None = None, *, inline: bool = False) -> Any:
     if py_func is None:
         return lambda f: _compile(f, inline)
     return _compile(py_func, inline)
+
+
+def njit(py_func: Callable | None = None, *, cache: bool = True, **options: Any) -> Any:
+    """Drop-in for ``numba.njit(cache=True, ...)`` that caches in the folder described above.
+
+    numba's own ``cache=True`` writes into the package's ``__pycache__`` when it can,
+    i.e. into an installed package (site-packages) whenever that is writable; this
+    keeps every compiled kernel in the user's cache folder instead.
+    """
+    def wrap(f: Callable) -> Any:
+        from numba import njit as numba_njit
+
+        disp = numba_njit(cache=False, **options)(f)
+        if cache:
+            try:
+                disp._cache = _cache_class()(f)
+            except RuntimeError:  # pragma: no cover - no locator: compile in memory only
+                pass
+        return disp
+
+    return wrap if py_func is None else wrap(py_func)
 
 
 def specialize(template: Callable, tag: str, bindings: dict[str, Any], *, inline: bool = False) -> Any:

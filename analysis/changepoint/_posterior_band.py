@@ -29,7 +29,7 @@ smaller, because the stand-in has the right mass and first two moments in every 
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from ._jit import njit  # numba.njit, cached in the user's cache folder
 from scipy import special
 
 __all__ = ["BLOCK", "LIGHT_TOL", "mixture_quantiles", "select_heavy"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
+from ._jit import njit  # numba.njit, cached in the user's cache folder
 
 
 @njit(cache=True)
