@@ -8,7 +8,9 @@ Events are placed left to right; each takes the highest row in which
 2. its line does not cross a label already placed lower down, and
 3. its label does not cover the line of an event already placed higher up,
 
-so that no two labels overlap and no line runs through a label. A label that would
+so that no two labels overlap and no line runs through a label. Rule 1 is never given
+up; rules 3 and then 2 are, only when no row keeps them (a label written leftwards over
+earlier lines). Events on the same date share one label. A label that would
 leave the axes on the right is written to the left of its line. The data limits of the
 axes (and of its twins) are then raised so that every bar, line and band stays under the
 strip: labels never overlap the data. Placement is measured with the figure's renderer
@@ -88,21 +90,7 @@ def place_labels(ax: Any) -> None:
         if right > box.x1:
             t.set_horizontalalignment("right")
             left, right = xp - w, xp
-        tier = 0
-        while True:
-            ok = True
-            for (tt, l2, r2, x2) in placed:
-                if tt == tier and left < r2 + PAD_PX and l2 < right + PAD_PX:
-                    ok = False  # 1: overlaps a label of the same row
-                elif tt > tier and l2 - PAD_PX <= xp <= r2 + PAD_PX:
-                    ok = False  # 2: this line would cross a lower label
-                elif tt < tier and left - PAD_PX <= x2 <= right + PAD_PX:
-                    ok = False  # 3: this label would cover a line that rises higher
-                if not ok:
-                    break
-            if ok:
-                break
-            tier += 1
+        tier = _choose_tier(placed, left, right, xp)
         placed.append((tier, left, right, xp))
         tiers[i] = tier
     row = (max(heights) + PAD_PX) / box.height  # one row, in axes fraction
@@ -136,6 +124,26 @@ def _make_room(ax: Any, strip: float) -> None:
             continue
         top = y1 + 0.05 * (y1 - lo)
         a.set_ylim(lo, lo + (top - lo) / (1.0 - strip))
+
+
+def _choose_tier(placed: list[tuple[int, float, float, float]], left: float, right: float, xp: float) -> int:
+    """The highest row that keeps rules 1–3; if none can (a label written leftwards over earlier
+    lines), the highest that keeps rules 1–2, else rule 1 alone, which a new row always keeps."""
+    def same_row(t: int) -> bool:
+        return any(tt == t and left < r2 + PAD_PX and l2 < right + PAD_PX for tt, l2, r2, _ in placed)
+
+    def crosses_lower(t: int) -> bool:
+        return any(tt > t and l2 - PAD_PX <= xp <= r2 + PAD_PX for tt, l2, r2, _ in placed)
+
+    def covers_higher_line(t: int) -> bool:
+        return any(tt < t and left - PAD_PX <= x2 <= right + PAD_PX for tt, _, _, x2 in placed)
+
+    rows = range(len(placed) + 1)
+    for rules in ((same_row, crosses_lower, covers_higher_line), (same_row, crosses_lower), (same_row,)):
+        for t in rows:
+            if not any(rule(t) for rule in rules):
+                return t
+    return len(placed)  # not reached: a new row has no label in it
 
 
 def place_all(fig: Any) -> None:

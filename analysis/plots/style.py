@@ -258,15 +258,21 @@ def add_events(ax: plt.Axes, events: Iterable[Sequence[Any]], *, color: str = PA
             xn = date_x(x)
             if not (lo <= xn <= hi):
                 continue
-            line = ax.axvline(x, color=color, linewidth=0.8, linestyle=":", zorder=Z_LINES - 0.1)
-            t = ax.text(xn, 1.0, " " + label + " ", transform=blended(ax), fontsize=7, color="#444444",
-                        va="top", ha="left", zorder=Z_LABELS, clip_on=False)
-            reg.x.append(xn)
-            reg.lines.append(line)
-            reg.texts.append(t)
+            if xn in reg.x:  # the same date: one line, one label
+                t = reg.texts[reg.x.index(xn)]
+                if label not in [part.strip() for part in t.get_text().split(" · ")]:
+                    t.set_text(t.get_text().rstrip() + " · " + label + " ")
+            else:
+                line = ax.axvline(x, color=color, linewidth=0.8, linestyle=":", zorder=Z_LINES - 0.1)
+                t = ax.text(xn, 1.0, " " + label + " ", transform=blended(ax), fontsize=7, color="#444444",
+                            va="top", ha="left", zorder=Z_LABELS, clip_on=False)
+                reg.x.append(xn)
+                reg.lines.append(line)
+                reg.texts.append(t)
             rows.append({"x": x, "label": label, "explanation": expl})
-            if expl:
-                items.append(text("event_item", lang, label=label, explanation=expl))
+            item = text("event_item", lang, label=label, explanation=expl) if expl else ""
+            if item and item not in items:
+                items.append(item)
         if rows:
             done = getattr(reg, "rows", [])
             reg.rows = done + rows
