@@ -151,7 +151,11 @@ def place_all(fig: Any) -> None:
     axes = [a for a in fig.axes if getattr(a, _ATTR, None) is not None and getattr(a, _ATTR).texts]
     if not axes:
         return
-    fig.draw_without_rendering()
+    engine = fig.get_layout_engine()
+    if engine is not None:
+        engine.execute(fig)  # the final layout, without rendering the figure
+    else:
+        fig.draw_without_rendering()
     for a in axes:
         place_labels(a)
 
