@@ -11,7 +11,8 @@ Events are placed left to right; each takes the highest row in which
 so that no two labels overlap and no line runs through a label. Rule 1 is never given
 up; rules 3 and then 2 are, only when no row keeps them (a label written leftwards over
 earlier lines). Events on the same date share one label. A label that would
-leave the axes on the right is written to the left of its line. The data limits of the
+leave the axes on the right is wrapped onto several lines to fit, or, when even that
+does not fit, written to the left of its line. The data limits of the
 axes (and of its twins) are then raised so that every bar, line and band stays under the
 strip: labels never overlap the data. Placement is measured with the figure's renderer
 on the current layout, and :func:`place_all` re-runs it at save time, after the layout
@@ -20,6 +21,7 @@ placement.
 """
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -81,15 +83,30 @@ def place_labels(ax: Any) -> None:
     heights = []
     for i in order:
         t = reg.texts[i]
+        raw = getattr(t, "_analysis_raw", None)
+        if raw is None:
+            raw = t.get_text()
+            t._analysis_raw = raw
+        t.set_text(raw)
         t.set_horizontalalignment("left")
         ext = t.get_window_extent(renderer)
+        xp = ax.transData.transform((reg.x[i], 0.0))[0]
+        room = box.x1 - xp - PAD_PX
+        if ext.width > room:  # too long for the space on the right: wrap it to fit, else write it leftwards
+            core = raw.strip()
+            chars = max(10, int(len(core) * room / ext.width))
+            t.set_text(" " + textwrap.fill(core, chars).replace("\n", " \n ") + " ")
+            ext = t.get_window_extent(renderer)
+            if ext.width > room:
+                t.set_text(" " + textwrap.fill(core, 24).replace("\n", " \n ") + " ")
+                t.set_horizontalalignment("right")
+                ext = t.get_window_extent(renderer)
         w, h = ext.width, ext.height
         heights.append(h)
-        xp = ax.transData.transform((reg.x[i], 0.0))[0]
-        left, right = xp, xp + w
-        if right > box.x1:
-            t.set_horizontalalignment("right")
+        if t.get_horizontalalignment() == "right":
             left, right = xp - w, xp
+        else:
+            left, right = xp, xp + w
         tier = _choose_tier(placed, left, right, xp)
         placed.append((tier, left, right, xp))
         tiers[i] = tier

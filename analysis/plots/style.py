@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 import matplotlib
-import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -260,8 +259,10 @@ def add_events(ax: plt.Axes, events: Iterable[Sequence[Any]], *, color: str = PA
                 continue
             if xn in reg.x:  # the same date: one line, one label
                 t = reg.texts[reg.x.index(xn)]
-                if label not in [part.strip() for part in t.get_text().split(" · ")]:
-                    t.set_text(t.get_text().rstrip() + " · " + label + " ")
+                raw = getattr(t, "_analysis_raw", None) or t.get_text()
+                if label not in [part.strip() for part in raw.split(" · ")]:
+                    t._analysis_raw = raw.rstrip() + " · " + label + " "
+                    t.set_text(t._analysis_raw)
             else:
                 line = ax.axvline(x, color=color, linewidth=0.8, linestyle=":", zorder=Z_LINES - 0.1)
                 t = ax.text(xn, 1.0, " " + label + " ", transform=blended(ax), fontsize=7, color="#444444",

@@ -49,7 +49,7 @@ def _overlap(a, b) -> bool:
 
 
 def _event_texts(ax):
-    return [t for t in ax.texts if t.get_text().strip() in {e[1] for e in EVENTS}]
+    return [t for t in ax.texts if (getattr(t, "_analysis_raw", None) or t.get_text()).strip() in {e[1] for e in EVENTS}]
 
 
 def _drawn_figures(monthly, lang):
@@ -278,3 +278,29 @@ def test_language_tables_have_the_same_keys_and_placeholders():
         assert f == g, k
     assert not any("запас" in v for v in ru.values())
     assert sum("разрыв" in v for v in ru.values()) == 0  # one word for a break: «смена режима»
+
+
+def test_long_labels_are_wrapped_and_still_do_not_collide(monthly, tmp_path):
+    long_events = [("2020-12-30", "December 2020 foreign-agent amendments (481-ФЗ)"),
+                   ("2022-02-24", "Full-scale invasion of Ukraine"),
+                   ("2022-12-01", "Law on control of persons under foreign influence (255-ФЗ)")]
+    ax = plot_flow_and_stock(_fa(monthly, "inclusions"), None, events=long_events)
+    save_figure(ax.figure, tmp_path / "long.svg")
+    fig = ax.figure
+    fig.canvas.draw()
+    r = fig.canvas.get_renderer()
+    texts = [t for t in ax.texts if getattr(t, "_analysis_raw", None)]
+    assert len(texts) == 3
+    boxes = [t.get_window_extent(r) for t in texts]
+    axbox = ax.get_window_extent(r)
+    for i in range(3):
+        assert boxes[i].x1 <= fig.bbox.x1 + 0.5  # nothing is cut off by the figure edge
+        for j in range(i + 1, 3):
+            assert not _overlap(boxes[i], boxes[j])
+    # no dotted line runs through a label
+    for ln in [ln for ln in ax.get_lines() if ln.get_linestyle() == ":"]:
+        (x0, y0), (x1, y1) = ln.get_transform().transform(ln.get_xydata())
+        for b in boxes:
+            assert not (b.x0 + 0.5 < x0 < b.x1 - 0.5 and min(y0, y1) < b.y1 - 0.5 and max(y0, y1) > b.y0 + 0.5)
+    assert axbox.width > 0
+    plt.close(fig)
