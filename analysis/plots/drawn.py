@@ -103,18 +103,24 @@ def drawn_csv(fig: Any) -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
-def add_note(ax_or_fig: Any, note: str) -> None:
-    """Keep ``note`` for the caption of the figure that holds ``ax_or_fig`` (once)."""
+def add_note(ax_or_fig: Any, note: str, *, key: str | None = None) -> None:
+    """Keep ``note`` for the caption of the figure that holds ``ax_or_fig`` (once).
+
+    A note given with a ``key`` replaces the earlier note of that key in its place (the
+    one note that explains every event shorthand of a figure grows this way).
+    """
     fig = getattr(ax_or_fig, "figure", None) or ax_or_fig
     notes = getattr(fig, _NOTES, None)
     if notes is None:
-        notes = []
+        notes = {}
         setattr(fig, _NOTES, notes)
-    if note and note not in notes:
-        notes.append(note)
+    if not note:
+        return
+    k = key if key is not None else note
+    notes[k] = note
 
 
 def figure_notes(fig: Any) -> list[str]:
     """Caption notes of ``fig`` (shorthands explained, unknown categories), in order, each once."""
     fig = getattr(fig, "figure", None) or fig
-    return list(getattr(fig, _NOTES, []))
+    return list(dict.fromkeys(getattr(fig, _NOTES, {}).values()))

@@ -279,7 +279,10 @@ def add_events(ax: plt.Axes, events: Iterable[Sequence[Any]], *, color: str = PA
             reg.rows = done + rows
             record(ax, pd.DataFrame(reg.rows).set_index("x"), name="events")
         if items:
-            add_note(ax, text("events_note", lang, items="; ".join(items)))
+            known = getattr(ax.figure, "_analysis_event_items", [])
+            known = known + [i for i in items if i not in known]
+            ax.figure._analysis_event_items = known
+            add_note(ax, text("events_note", lang, items="; ".join(known)), key="events")
         place_labels(ax)
     return ax
 
