@@ -1,4 +1,9 @@
-"""Every notebook runs from top to bottom without error (nbclient), on the processed data.
+"""Every notebook runs from top to bottom without error (nbclient), on the processed data, and shows figures.
+
+The kernel runs with Jupyter's inline backend, as a reader's would: ``MPLBACKEND`` is
+removed from its environment (ipykernel then selects the inline backend), so a package
+that forced a backend on import would leave the notebooks without images, and this test
+would fail.
 
 The committed ``data/processed`` is used when present; otherwise a seeded synthetic folder
 with the same layout, so the notebooks are exercised on any checkout. Notebooks are
@@ -44,17 +49,41 @@ def test_stored_without_outputs(path):
     assert len(tagged) == 1
 
 
+def _kernel_env(processed: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
+    env["ANALYSIS_PROCESSED"] = str(processed)
+    # the package is importable in the kernel even without an installed copy
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    return env
+
+
+def _images(nb) -> list[str]:
+    return [mime for c in nb.cells if c.cell_type == "code" for o in c.outputs
+            for mime in o.get("data", {}) if mime in ("image/png", "image/svg+xml")]
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_notebook_runs(path, processed, monkeypatch, tmp_path):
+def test_notebook_runs_and_shows_figures(path, processed, tmp_path):
     from nbclient import NotebookClient
 
-    monkeypatch.setenv("ANALYSIS_PROCESSED", str(processed))
-    monkeypatch.setenv("MPLBACKEND", "Agg")
-    # the package is importable in the kernel even without an installed copy
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}})
-    client.execute()
+    client.execute(env=_kernel_env(processed))
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.get("output_type") == "error"]
     assert errors == []
+    assert _images(nb), f"{path.name} shows no figure"
+
+
+def test_no_backend_is_forced_on_import():
+    """Importing every plotting module leaves the backend chosen by the user (here: inline)."""
+    import subprocess
+
+    code = ("import matplotlib; matplotlib.use('module://matplotlib_inline.backend_inline'); "
+            "import analysis.plots, analysis.plots.series, analysis.plots.models, analysis.plots.changepoint, "
+            "analysis.plots.screen, analysis.plots.vintages, analysis.plots.multiscale; "
+            "print(matplotlib.get_backend())")
+    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip().endswith("backend_inline")

@@ -11,7 +11,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .style import PALETTE, add_breaks, new_axes, plot_counts, style_context
+from .drawn import record
+from .locale import apply_locale, format_number
+from .style import PALETTE, Z_BAND, Z_LINES, add_breaks, draw_bars, new_axes, plot_counts, style_context
+from .texts import check_lang, text
 
 if TYPE_CHECKING:  # pragma: no cover
     import matplotlib.pyplot as plt
@@ -38,15 +41,19 @@ def _x_edges(index: pd.Index | None, n: int) -> np.ndarray:
     return np.arange(n + 1, dtype=float)
 
 
-def _draw_series(values: np.ndarray, index: pd.Index | None, ax: "plt.Axes", ylabel: str) -> "plt.Axes":
+def _draw_series(values: np.ndarray, index: pd.Index | None, ax: "plt.Axes", ylabel: str | None,
+                 lang: str = "en") -> "plt.Axes":
+    ylabel = text("count", lang) if ylabel is None else ylabel
     if _has_dates(index):
         return plot_counts(pd.Series(values, index=index), ax=ax, kind="bar", ylabel=ylabel,
-                           color=PALETTE["sky"], label="observed")
+                           color=PALETTE["sky"], label=text("observed", lang), lang=lang)
     with style_context():
-        ax.bar(np.arange(values.size), values, width=0.85, align="edge", color=PALETTE["sky"],
-               linewidth=0, label="observed")
-        ax.set_xlabel("position")
+        draw_bars(ax, np.arange(values.size) + 0.5, values, width=0.85, color=PALETTE["sky"],
+                  label=text("observed", lang))
+        record(ax, pd.Series(np.asarray(values, dtype=float)), name="bars")
+        ax.set_xlabel(text("position", lang))
         ax.set_ylabel(ylabel)
+        apply_locale(ax, lang, dates=False)
     return ax
 
 
@@ -61,8 +68,8 @@ def _step(ax: "plt.Axes", edges: np.ndarray, starts: list[int], ends: list[int],
 
 
 def plot_changepoints(result: "ChangePointResult", *, ax: "plt.Axes | None" = None,
-                      intervals: bool | None = None, ylabel: str = "count",
-                      title: str | None = None) -> "plt.Axes":
+                      intervals: bool | None = None, ylabel: str | None = None,
+                      title: str | None = None, lang: str = "en") -> "plt.Axes":
     """Series as bars, fitted segment levels as steps with their intervals, breaks as dashed lines, pulses as rings.
 
     Parameters
@@ -72,20 +79,27 @@ def plot_changepoints(result: "ChangePointResult", *, ax: "plt.Axes | None" = No
     intervals : bool, optional
         Draw the break-date bands: ``True`` computes :meth:`conf_int` with its defaults,
         ``None`` draws them only if they were computed already, ``False`` never.
-    ylabel, title : str
+    ylabel, title : str, optional
+    lang : str, default "en"
     """
+    check_lang(lang)
     ax = new_axes(ax)
     idx = result.index
     vals = result.values
-    _draw_series(vals, idx, ax, ylabel)
+    _draw_series(vals, idx, ax, ylabel, lang)
     edges = _x_edges(idx, vals.size)
     seg = result.segments
     with style_context():
-        _step(ax, edges, list(seg["start"]), list(seg["end"]), list(seg["estimate"]),
-              color=PALETTE["blue"], linewidth=1.6, label=f"segment level ({result.cost})")
-        for s, e, lo, hi in zip(seg["start"], seg["end"], seg["lower"], seg["upper"]):
-            ax.fill_between([edges[s], edges[e]], [lo, lo], [hi, hi], color=PALETTE["blue"], alpha=0.12,
-                            linewidth=0)
+        level = np.full(vals.size, np.nan)
+        lower, upper = level.copy(), level.copy()
+        for s0, e0, v, lo, hi in zip(seg["start"], seg["end"], seg["estimate"], seg["lower"], seg["upper"]):
+            level[s0:e0], lower[s0:e0], upper[s0:e0] = v, lo, hi
+        ax.stairs(upper, edges, baseline=lower, fill=True, color=PALETTE["blue"], alpha=0.12, linewidth=0,
+                  zorder=Z_BAND)
+        ax.stairs(level, edges, baseline=None, color=PALETTE["blue"], linewidth=1.6, zorder=Z_LINES,
+                  label=text("segment_level", lang, cost=result.cost))
+        record(ax, pd.DataFrame({"level": level, "lower": lower, "upper": upper},
+                                index=idx if _has_dates(idx) else None), name="segment_levels")
         ci = None
         if intervals is True:
             ci = result.conf_int()
@@ -98,21 +112,23 @@ def plot_changepoints(result: "ChangePointResult", *, ax: "plt.Axes | None" = No
             else:
                 bands = list(zip(ci["lower_position"], ci["upper_position"] + 1))
         if _has_dates(idx):
-            add_breaks(ax, list(result.breaks), intervals=bands)
+            add_breaks(ax, list(result.breaks), intervals=bands, lang=lang)
         else:
             for i, p in enumerate(result.positions):
-                ax.axvline(p, color=PALETTE["vermillion"], linewidth=1.2, linestyle="--",
-                           label="break" if i == 0 else None)
+                ax.axvline(p, color=PALETTE["vermillion"], linewidth=1.2, linestyle="--", zorder=Z_LINES,
+                           label=text("break", lang) if i == 0 else None)
                 if bands is not None:
-                    ax.axvspan(bands[i][0], bands[i][1], color=PALETTE["vermillion"], alpha=0.15, linewidth=0)
-        _draw_pulses(ax, result, edges)
+                    ax.axvspan(bands[i][0], bands[i][1], color=PALETTE["vermillion"], alpha=0.15, linewidth=0,
+                               zorder=Z_BAND)
+            record(ax, pd.DataFrame({"position": list(result.positions)}), name="breaks")
+        _draw_pulses(ax, result, edges, lang)
         if title:
             ax.set_title(title, loc="left")
         ax.legend(loc="upper right", fontsize=7)
     return ax
 
 
-def _draw_pulses(ax: "plt.Axes", result: "ChangePointResult", edges: np.ndarray) -> None:
+def _draw_pulses(ax: "plt.Axes", result: "ChangePointResult", edges: np.ndarray, lang: str = "en") -> None:
     """One-period pulses as open markers at their value, in the middle of their period (one artist)."""
     p = getattr(result, "pulses", None)
     if p is None or not len(p):
@@ -126,49 +142,68 @@ def _draw_pulses(ax: "plt.Axes", result: "ChangePointResult", edges: np.ndarray)
         mid = (left + right) / 2.0
     ax.plot(mid, p["value"].to_numpy(dtype=float), linestyle="none", marker="o", markersize=5,
             markerfacecolor="none", markeredgecolor=PALETTE["vermillion"], markeredgewidth=1.2,
-            label="pulse (one period)")
+            label=text("pulse", lang), zorder=Z_LINES)
+    record(ax, pd.DataFrame({"position": pos, "value": p["value"].to_numpy(dtype=float)}), name="pulses")
 
 
-def plot_crops(path: "CropsPath", *, ax: "plt.Axes | None" = None) -> "plt.Axes":
+def plot_crops(path: "CropsPath", *, ax: "plt.Axes | None" = None, lang: str = "en") -> "plt.Axes":
     """Unpenalised cost against number of breaks along the CROPS path (pick the elbow)."""
+    check_lang(lang)
     ax = new_axes(ax)
     df = path.path.sort_values("n_breaks", kind="stable")
     with style_context():
         ax.plot(df["n_breaks"], df["cost"], marker="o", color=PALETTE["blue"], linewidth=1.3)
+        record(ax, df.set_index("n_breaks")[["cost", "penalty_lower", "penalty_upper"]], name="path")
         for _, r in df.iterrows():
-            ax.annotate(f"[{r['penalty_lower']:.3g}, {r['penalty_upper']:.3g}]", (r["n_breaks"], r["cost"]),
+            ax.annotate(f"[{format_number(r['penalty_lower'], lang, digits=3)}; "
+                        f"{format_number(r['penalty_upper'], lang, digits=3)}]", (r["n_breaks"], r["cost"]),
                         textcoords="offset points", xytext=(4, 4), fontsize=6, color="#444444")
         from matplotlib.ticker import MaxNLocator
 
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.set_xlabel("number of breaks")
-        ax.set_ylabel("cost (-2 log L + const)")
-        ax.set_title(f"Optimal segmentations, penalty {path.penalty_range[0]:.3g} to {path.penalty_range[1]:.3g}",
-                     loc="left")
+        ax.set_xlabel(text("n_breaks", lang))
+        ax.set_ylabel(text("crops_cost", lang))
+        apply_locale(ax, lang, dates=False)
+        ax.set_title(text("crops_title", lang, lo=format_number(path.penalty_range[0], lang, digits=3),
+                          hi=format_number(path.penalty_range[1], lang, digits=3)), loc="left")
     return ax
 
 
 def plot_bayesian_changepoints(result: "BayesianChangePointResult", *, ax: "plt.Axes | None" = None,
-                               ylabel: str = "count") -> "plt.Axes":
-    """Counts as bars, posterior mean rate (step) with its credible band, break probability on a right axis."""
+                               ylabel: str | None = None, lang: str = "en") -> "plt.Axes":
+    """Counts as bars, posterior mean rate (step) with its credible band, break probability on a right axis.
+
+    The right axis says what it shows ("posterior probability of a break in this
+    period") and carries a guide line at 0.5 (a break as likely as not).
+    """
+    check_lang(lang)
     ax = new_axes(ax)
     idx = result.index
     vals = result.values
-    _draw_series(vals, idx, ax, ylabel)
+    _draw_series(vals, idx, ax, ylabel, lang)
     edges = _x_edges(idx, vals.size)
     r = result.rate
     with style_context():
-        ax.stairs(r["mean"].to_numpy(), edges, color=PALETTE["blue"], linewidth=1.5, baseline=None,
-                  label="posterior mean rate")
+        level = int(round(result.level * 100))
         ax.stairs(r["upper"].to_numpy(), edges, baseline=r["lower"].to_numpy(), fill=True,
-                  color=PALETTE["blue"], alpha=0.15, label=f"{int(round(result.level * 100))}% credible band")
+                  color=PALETTE["blue"], alpha=0.15, zorder=Z_BAND, label=text("credible_band", lang, level=level))
+        ax.stairs(r["mean"].to_numpy(), edges, color=PALETTE["blue"], linewidth=1.5, baseline=None, zorder=Z_LINES,
+                  label=text("posterior_mean", lang))
         ax2 = ax.twinx()
-        ax2.stairs(result.break_probability.to_numpy(), edges, color=PALETTE["vermillion"], linewidth=1.0,
-                   baseline=0, label="P(new regime starts)")
+        ax2._analysis_twin_of = ax
+        prob = result.break_probability.to_numpy(dtype=float)
+        ax2.stairs(prob, edges, color=PALETTE["vermillion"], linewidth=1.0, baseline=0,
+                   label=text("break_prob", lang))
+        ax2.axhline(0.5, color=PALETTE["vermillion"], linewidth=0.6, linestyle="--")
         ax2.set_ylim(0, 1)
-        ax2.set_ylabel("break probability", color=PALETTE["vermillion"])
+        ax2.set_yticks([0, 0.5, 1])
+        ax2.set_ylabel(text("break_prob_axis_period", lang), color=PALETTE["vermillion"], fontsize=7)
+        apply_locale(ax2, lang, dates=False)
         ax2.spines["right"].set_visible(True)
         ax2.grid(False)
+        record(ax, pd.DataFrame({"mean": r["mean"].to_numpy(float), "lower": r["lower"].to_numpy(float),
+                                 "upper": r["upper"].to_numpy(float), "break_probability": prob},
+                                index=idx if _has_dates(idx) else None), name="posterior")
         h1, l1 = ax.get_legend_handles_labels()
         h2, l2 = ax2.get_legend_handles_labels()
         ax.legend(h1 + h2, l1 + l2, loc="upper right", fontsize=7)
