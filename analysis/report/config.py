@@ -159,7 +159,7 @@ class Headline:
 
 
 #: Published figures the report sets beside its own counts, with their sources (one row each).
-PUBLISHED_HEADLINES = Path(__file__).resolve().parent / "published_headlines.csv"
+PUBLISHED_HEADLINES = Path(__file__).resolve().parents[1] / "data" / "published_headlines.csv"
 
 
 def published_headline(path: str, figure: str) -> Headline:

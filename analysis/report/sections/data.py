@@ -58,12 +58,14 @@ def _choices(results: ReportResults, tx: Texts) -> Section:
     opts = info.get("options", {}) or {}
     items = []
     for k in sorted(opts):
+        if k == "decision_lag_days":  # stated with the decision basis below
+            continue
         v = opts[k]
         key = f"choices.{k}.{v}" if isinstance(v, (str, bool, int)) else ""
         if key and tx.has(key):
             items.append(tx.t(key))
         else:
-            items.append(tx.t("choices.generic", name=tx.code(k), value=engine_note(_plain(v), tx)))
+            items.append(tx.t("choices.generic", name=tx.code(k), value=tx.code(_plain(v))))
     cov = info.get("coverage", {}).get("undesirable_decision_basis", {})
     if cov.get("end"):
         items.append(tx.t("choices.decision_basis_to", end=tx.date(cov["end"]),
