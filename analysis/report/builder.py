@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .. import _atomic
 from ..errors import InputError
-from .compute import ReportResults, compute
+from .compute import ReportResults, cached_compute
 from .config import DEFAULT_CONFIG, ReportConfig, load_config
 from .document import Document, Header
 from .figures import save
@@ -91,7 +91,7 @@ def render_document(results: ReportResults, lang: str) -> Document:
 
 def run_report(config: ReportConfig | str | Path | None = None, out_dir: str | Path | None = None, *,
                lang: str | None = None, progress: bool = True,
-               data_dir: str | Path | None = None) -> ReportRun:
+               data_dir: str | Path | None = None, cache: bool = True) -> ReportRun:
     """Build the report and return its paths and per-stage timings.
 
     Parameters
@@ -106,6 +106,10 @@ def run_report(config: ReportConfig | str | Path | None = None, out_dir: str | P
         Print stage messages to stderr.
     data_dir : path, optional
         Processed-data folder (see :func:`analysis.processed.processed_dir`).
+    cache : bool, default True
+        Reuse the computed record of an earlier run on the same data, configuration
+        and code (see :func:`analysis.report.compute.cached_compute`); the output is
+        byte-identical either way.
     """
     if isinstance(config, ReportConfig):
         cfg = config
@@ -120,7 +124,7 @@ def run_report(config: ReportConfig | str | Path | None = None, out_dir: str | P
     pr = Progress(progress)
     with pr.stage("load", "reading data/processed"):
         inputs = load_inputs(data_dir)
-    results = compute(cfg, inputs, config_text=config_text, progress=pr)
+    results = cached_compute(cfg, inputs, config_text=config_text, progress=pr, cache=cache)
     # Everything is written into a stage folder and swapped in as a whole at the end, so
     # an interrupt leaves the previous report complete (see analysis._atomic).
     with _atomic.replacing(out, known=OUTPUT_NAMES) as stage:
@@ -149,12 +153,68 @@ def write_report(results: ReportResults, lang: str, out: Path, pr: Progress) -> 
             if file in seen:
                 raise ValueError(f"two figures named {file}")
             seen.add(file)
-            written.append(save(fig.draw(), fig_dir / file, fig.source))
+            if not _reuse_figure(results, lang, fig_dir, file):
+                written.append(save(fig.draw(), fig_dir / file, fig.source))
+                _keep_figure(results, lang, fig_dir, file)
+            else:
+                written.append(fig_dir / file)
     with pr.stage("write", "writing HTML and Markdown"):
         index = _atomic.write_text(out / "index.html", render_html(doc, fig_dir))
         md = _atomic.write_text(out / "report.md", render_markdown(doc))
     companions = sorted(p for p in fig_dir.iterdir() if p.is_file() and p not in written) if fig_dir.is_dir() else []
     return index, md, written + companions
+
+
+def _figure_cache(results: ReportResults, lang: str, file: str) -> Path | None:
+    """Where the files of one drawn figure are kept, for a record computed with the cache (else None).
+
+    The key is the record's key (data, configuration and the toolkit's source, the
+    plotting code included), the language and the file name: the same key draws the
+    same bytes.
+    """
+    if not results.key:
+        return None
+    import hashlib
+
+    from .._cache import cache_dir
+
+    digest = hashlib.sha256(f"{results.key}|{lang}|{file}".encode()).hexdigest()
+    return cache_dir("report-figures") / digest
+
+
+def _companions(fig_dir: Path, file: str) -> list[Path]:
+    """The figure file and whatever ``save_figure`` wrote beside it (same name, other suffix)."""
+    stem = Path(file).stem
+    return sorted(p for p in fig_dir.iterdir() if p.is_file() and p.stem == stem)
+
+
+def _reuse_figure(results: ReportResults, lang: str, fig_dir: Path, file: str) -> bool:
+    where = _figure_cache(results, lang, file)
+    if where is None or not (where / file).is_file():
+        return False
+    fig_dir.mkdir(parents=True, exist_ok=True)
+    for p in sorted(where.iterdir()):
+        _atomic.write_bytes(fig_dir / p.name, p.read_bytes())
+    return True
+
+
+def _keep_figure(results: ReportResults, lang: str, fig_dir: Path, file: str) -> None:
+    import os
+    import shutil
+
+    where = _figure_cache(results, lang, file)
+    if where is None:
+        return
+    tmp = where.with_name(where.name + f".{os.getpid()}.tmp")
+    try:
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        for p in _companions(fig_dir, file):
+            (tmp / p.name).write_bytes(p.read_bytes())
+        shutil.rmtree(where, ignore_errors=True)
+        os.replace(tmp, where)
+    except OSError:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def build_report(config_path: Path | None = None, out_dir: Path | None = None, lang: str = "en",

@@ -114,6 +114,8 @@ class ReportResults:
     screen_meta: dict[str, Any]
     screen_top: pd.DataFrame | None
     severity: dict[str, pd.DataFrame] | None
+    #: :func:`results_key` of a cached record (empty when computed without the cache).
+    key: str = ""
 
     def series_by_id(self, sid: str) -> SeriesResult:
         return next(s for s in self.series if s.spec.id == sid)
@@ -500,3 +502,82 @@ def _fit_series_model(cfg: ReportConfig, inputs: Inputs, spec: SeriesSpec, y: pd
                            exog=_exog(cfg, inputs, y), alpha=cfg.alpha, n_sim=mo.counterfactual_draws, seed=cfg.seed,
                            pulses=mo.pulses, alternatives=alternatives, sensitivity=mo.sensitivity,
                            placebo_max_dates=mo.placebo_max_dates, fixed=fixed, n_boot=mo.bootstrap)
+
+
+# ----------------------------------------------------------------------------- cache
+
+#: Set to ``0`` to compute every report from scratch.
+CACHE_ENV = "ANALYSIS_REPORT_CACHE"
+
+
+def results_key(config: ReportConfig, config_text: str, data_dir: Any) -> str:
+    """A digest of everything a :class:`ReportResults` depends on.
+
+    The processed files (every file under the data folder except ``audit/``), the
+    configuration (its parsed value and its text), the build stamp, and the source of
+    the toolkit itself (every ``.py`` file of the package), so that a change of data,
+    configuration or code never reuses an old result.
+    """
+    import hashlib
+    from pathlib import Path
+
+    import analysis
+
+    h = hashlib.sha256()
+    h.update(repr(config).encode())
+    h.update(config_text.encode())
+    h.update(str(build_stamp(config)).encode())
+    root = Path(data_dir)
+    for p in sorted(root.rglob("*")):
+        if p.is_file() and "audit" not in p.relative_to(root).parts:
+            h.update(str(p.relative_to(root)).encode())
+            h.update(hashlib.sha256(p.read_bytes()).digest())
+    pkg = Path(analysis.__file__).resolve().parent
+    for p in sorted(pkg.rglob("*.py")):
+        h.update(str(p.relative_to(pkg)).encode())
+        h.update(hashlib.sha256(p.read_bytes()).digest())
+    h.update(package_version().encode())
+    return h.hexdigest()
+
+
+def cached_compute(config: ReportConfig, inputs: Inputs, *, config_text: str = "",
+                   progress: Progress | None = None, cache: bool = True) -> ReportResults:
+    """:func:`compute`, reusing the record of an earlier run on the same data, configuration and code.
+
+    The record is kept in :func:`analysis._cache.cache_dir` ``("report")`` under its
+    :func:`results_key`; a record that cannot be read is recomputed. ``cache=False`` or
+    ``ANALYSIS_REPORT_CACHE=0`` computes from scratch (and stores nothing).
+
+    Notes
+    -----
+    Everything in the record is a deterministic function of its key (random draws come
+    from the configured seed), so a reused record renders the same bytes as a fresh one.
+    """
+    import pickle
+
+    from .._cache import cache_dir
+
+    pr = progress or Progress(False)
+    if not cache or os.environ.get(CACHE_ENV, "1").strip() in ("0", "false", "no"):
+        return compute(config, inputs, config_text=config_text, progress=pr)
+    key = results_key(config, config_text, inputs.data_dir)
+    path = cache_dir("report") / f"{key}.pickle"
+    if path.is_file():
+        try:
+            with path.open("rb") as fh:
+                results = pickle.load(fh)
+            if isinstance(results, ReportResults) and results.key == key:
+                pr.say(f"reusing the results computed earlier ({path.name[:12]}…)")
+                return results
+        except Exception:  # noqa: BLE001 - an unreadable cache entry is recomputed
+            pass
+    import dataclasses
+
+    results = dataclasses.replace(compute(config, inputs, config_text=config_text, progress=pr), key=key)
+    try:  # written beside and renamed into place, so a reader never sees half a record
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(tmp, path)
+    except (OSError, pickle.PicklingError, TypeError, AttributeError):
+        pass
+    return results
