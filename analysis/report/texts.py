@@ -164,12 +164,13 @@ class Texts:
         ts = pd.Timestamp(d)
         return format_date(dt.date(ts.year, ts.month, ts.day), format="long", locale=self.lang)
 
-    def month(self, p: Any) -> str:
-        """A month in words (``February 2022``, ``февраль 2022``)."""
+    def month(self, p: Any, *, genitive: bool = False) -> str:
+        """A month in words (``February 2022``, ``февраль 2022``; genitive ``февраля 2022`` after «с»)."""
         if p is None:
             return ""
         per = pd.Period(p, "M")
-        return format_date(dt.date(per.year, per.month, 1), format="LLLL y", locale=self.lang)
+        return format_date(dt.date(per.year, per.month, 1), format="MMMM y" if genitive else "LLLL y",
+                           locale=self.lang)
 
     def period(self, p: Any) -> str:
         """A period in words: a month by name, a year as its number."""

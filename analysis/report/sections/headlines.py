@@ -30,7 +30,7 @@ def _vintage_evidence(h: HeadlineResult, results: ReportResults, tx: Texts) -> s
         return ""
     last = sel.iloc[-1]
     counts = sorted({int(v) for v in sel[pd.to_datetime(sel["release_date"]).dt.year > year]["n_dated_in_year"]})
-    return " " + tx.t("headlines.vintage_evidence", year=year, n=tx.int(last["n_dated_in_year"]),
+    return " " + tx.t("headlines.vintage_evidence", year=year, n=tx.n("counts.entries", int(last["n_dated_in_year"])),
                       release=tx.date(last["release_date"]), releases=tx.int(len(sel)),
                       after=", ".join(tx.int(c) for c in counts) or "—",
                       gone=tx.int(sel["n_disappeared"].sum()), renumbered=tx.int(sel["n_renumbered"].sum()),

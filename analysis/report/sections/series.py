@@ -38,7 +38,7 @@ def _draw_breakdown(s: SeriesResult, dim: str, frame, tx: Texts):
 
 def describe_series(s: SeriesResult, year: int | None, tx: Texts) -> str:
     y = s.y_full
-    parts = [tx.t("series.coverage", start=tx.month(y.index[0]), end=tx.month(y.index[-1]),
+    parts = [tx.t("series.coverage", start=tx.month(y.index[0], genitive=True), end=tx.month(y.index[-1]),
                   total=tx.n(f"counts.{s.spec.measure}", float(np.nansum(y.to_numpy()))))]
     if year is not None:
         yr = y[y.index.year == year]
@@ -67,7 +67,7 @@ def render_series(results: ReportResults, tx: Texts) -> Section:
         if s.y_full.notna().sum() == 0:
             children.append(Section(f"series-{s.spec.id}", title, 3, (Text(tx.t("series.no_values")),)))
             continue
-        blocks = [Figure(f"series-{s.spec.id}", tx.t("series.caption", title=title, start=tx.month(s.y_full.index[0]),
+        blocks = [Figure(f"series-{s.spec.id}", tx.t("series.caption", title=title, start=tx.month(s.y_full.index[0], genitive=True),
                                                      end=tx.month(s.y_full.index[-1])),
                          partial(_draw_series, s, tx), source=src),
                   Text(describe_series(s, results.headline_year, tx))]

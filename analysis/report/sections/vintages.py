@@ -33,7 +33,7 @@ def render_vintages(results: ReportResults, tx: Texts) -> Section | None:
     blocks: list = [Text(tx.t("vintages.intro"))]
     items = []
     for reg, g in rel.groupby("registry", sort=True):
-        items.append(tx.t("vintages.releases", registry=registry_name(reg, tx), n=tx.n("counts.releases", len(g)),
+        items.append(tx.t("vintages.releases", registry=cap(registry_name(reg, tx)), n=tx.n("counts.releases", len(g)),
                           first=tx.date(g["release_date"].min()), last=tx.date(g["release_date"].max()),
                           series=tx.int(g["series"].nunique())))
     blocks.append(Text(" ".join(items)))
@@ -47,11 +47,11 @@ def render_vintages(results: ReportResults, tx: Texts) -> Section | None:
         later = sel[sel["lag_months"] > 0]
         txt = []
         for r in lag0.itertuples(index=False):
-            txt.append(tx.t("vintages.revision_first", registry=registry_name(r.registry, tx),
-                            share=tx.pct(r.share_revised), n=tx.n("counts.months", int(r.n_months)),
+            txt.append(tx.t("vintages.revision_first", registry=cap(registry_name(r.registry, tx)),
+                            share=tx.pct(r.share_revised), months=tx.int(r.n_months),
                             mean=tx.num(r.mean_revision, 1), total=tx.int(r.total_revision)))
         for reg, g in later.groupby("registry", sort=True):
-            txt.append(tx.t("vintages.revision_later", registry=registry_name(reg, tx),
+            txt.append(tx.t("vintages.revision_later", registry=cap(registry_name(reg, tx)),
                             share=tx.pct((g["share_revised"] * g["n_months"]).sum() / max(g["n_months"].sum(), 1)),
                             total=tx.int(g["total_revision"].sum())))
         frame = pd.DataFrame({tx.t("vintages.col_registry"): [registry_name(r, tx) for r in sel["registry"]],
@@ -117,7 +117,7 @@ def render_vintages(results: ReportResults, tx: Texts) -> Section | None:
             g = g.sort_values("month", kind="stable")
             title = tx.t("vintages.nowcast_title", registry=cap(registry_name(reg, tx)))
             sub.append(Figure(f"vintages-nowcast-{reg}", tx.t("vintages.nowcast_caption", release=tx.code(snap),
-                                                               first=tx.month(g["month"].iloc[0]),
+                                                               first=tx.month(g["month"].iloc[0], genitive=True),
                                                                last=tx.month(g["month"].iloc[-1])),
                               partial(_draw_nowcast, g, tx, title), source=src))
             partial_rows = g[g["estimate"] > g["observed"]]
