@@ -128,4 +128,4 @@ def test_screen_section_lists_the_smallest_adjusted_pvalues(real_results):
     sev = [b for b in sec.blocks if isinstance(b, Table)][1]
     assert list(sev.frame["article"]) == list(real_results.config.screen.severity_articles)
     text = _text(sec)
-    assert "Article 205.2: the share of real imprisonment" in text
+    assert "Article 205.2: the pooled share of real imprisonment" in text

@@ -31,7 +31,8 @@ def category_name(category: str, tx: Texts) -> str:
     if prefix == "basis":
         if value == "unknown":
             return tx.t("labels.category.unknown")
-        return value.replace("FZ", "ФЗ").replace("art.", tx.t("labels.article_abbr"))
+        return value.replace("FZ", tx.t("labels.fz_abbr")).replace("ФЗ", tx.t("labels.fz_abbr")).replace(
+            "art.", tx.t("labels.article_abbr"))
     return tx.opt(f"labels.category.{value}", value)
 
 

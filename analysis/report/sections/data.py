@@ -98,7 +98,7 @@ def _calendar(results: ReportResults, tx: Texts) -> Section | None:
         rows.append({tx.t("data.col_id"): r.id,
                      tx.t("data.col_signed"): "" if pd.isna(r.date_signed) else pd.Timestamp(r.date_signed).date().isoformat(),
                      tx.t("data.col_in_force"): "" if pd.isna(r.date_in_force) else pd.Timestamp(r.date_in_force).date().isoformat(),
-                     tx.t("data.col_act"): str(r.act_number or "").replace("-FZ", "-ФЗ"),
+                     tx.t("data.col_act"): str(r.act_number or "").replace("FZ", tx.t("labels.fz_abbr")),
                      tx.t("data.col_name"): tx.opt(f"events.name.{r.id}", r.title_en if tx.lang == "en" else r.title_ru),
                      tx.t("data.col_publication"): tx.cite(r.official_publication) if isinstance(r.official_publication, str)
                      and r.official_publication else ""})
