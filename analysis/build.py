@@ -29,7 +29,7 @@ from __future__ import annotations
 import json
 import warnings
 import sys
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 from importlib import metadata
 from pathlib import Path
@@ -57,6 +57,66 @@ from .sources.base import LoadResult
 # Registry start dates and the first month of the common axis, defined once.
 FA_START, UO_START = FOREIGN_AGENTS_START, UNDESIRABLE_START
 DECISION_LAG_DAYS = 50
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """The counting choices of a build; written to ``build_info.json`` as they are (``asdict``).
+
+    Attributes
+    ----------
+    reinclusions : {"new_inclusion", "first_listing_only"}
+        How a second listing of the same foreign-agent name counts in the default
+        series: as a new inclusion, or not at all. The other choice is always written
+        as the alternative basis ``first_listing_only``.
+    undesirable_date_basis : {"included_on", "decision"}
+        Date of an undesirable organization in the default series: the Ministry's
+        listing, or the Prosecutor-General's decision (known only to August 2024, so
+        that series ends there). The other basis is written as an alternative.
+    decision_lag_days : int
+        Days before the end of the decision-dated coverage marked incomplete, because
+        listings lag decisions by up to this many days.
+    weeks : str
+        pandas frequency of the weekly series (``W-SUN``: Monday to Sunday, labelled by
+        the Monday).
+    foreign_agents_date_basis : {"included_on"}
+        The Ministry's inclusion decision: the only date the foreign-agent sources give.
+    incomplete_last_month : {"flagged"}
+        The month containing the end of coverage is written, flagged ``complete=False``.
+    months_outside_coverage, undesirable_exclusions : {"missing"}
+        Months outside a source's coverage, and exclusions from the undesirable list
+        (which no source shows), are missing values, never zeros.
+
+    Notes
+    -----
+    The single-valued fields are facts of the sources recorded beside the choices, so
+    that the report renders every counting rule from one record.
+    """
+
+    reinclusions: str = "new_inclusion"
+    undesirable_date_basis: str = "included_on"
+    decision_lag_days: int = DECISION_LAG_DAYS
+    weeks: str = "W-SUN"
+    foreign_agents_date_basis: str = "included_on"
+    incomplete_last_month: str = "flagged"
+    months_outside_coverage: str = "missing"
+    undesirable_exclusions: str = "missing"
+
+    def __post_init__(self) -> None:
+        allowed = {"reinclusions": ("new_inclusion", "first_listing_only"),
+                   "undesirable_date_basis": ("included_on", "decision"),
+                   "foreign_agents_date_basis": ("included_on",), "incomplete_last_month": ("flagged",),
+                   "months_outside_coverage": ("missing",), "undesirable_exclusions": ("missing",)}
+        for name, values in allowed.items():
+            if getattr(self, name) not in values:
+                raise AnalysisError(f"build option {name} must be one of {values}, not {getattr(self, name)!r}")
+        if not isinstance(self.decision_lag_days, int) or self.decision_lag_days < 0:
+            raise AnalysisError(f"build option decision_lag_days must be a non-negative integer, "
+                                f"not {self.decision_lag_days!r}")
+        try:
+            pd.tseries.frequencies.to_offset(self.weeks)
+        except ValueError:
+            raise AnalysisError(f"build option weeks must be a pandas weekly frequency, not {self.weeks!r}") from None
 
 FA_BASE = "fa_export_2025_08_15"
 FA_EXTENSION = "fa_rest_2026_07"
@@ -138,40 +198,55 @@ def _sort_series(df: pd.DataFrame, period_name: str) -> pd.DataFrame:
     return tmp.sort_values(keys, kind="stable").drop(columns="_m").reset_index(drop=True)
 
 
-def make_series(fa: Reconciled, uo: Reconciled, fa_base: pd.DataFrame, fa_base_end: date
-                ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """The default monthly series, the alternative bases, the weekly series and the calendar."""
+def make_series(fa: Reconciled, uo: Reconciled, fa_base: pd.DataFrame, fa_base_end: date,
+                options: BuildOptions | None = None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The default monthly series, the alternative bases, the weekly series and the calendar (see :class:`BuildOptions`)."""
+    opt = options or BuildOptions()
     axis_end = max(fa.coverage.end, uo.coverage.end)
-    fa_m = registry_series(fa.events, fa.coverage, axis_start=AXIS_START, axis_end=axis_end)
-    uo_m = registry_series(uo.events, uo.coverage, axis_start=AXIS_START, axis_end=axis_end,
-                           exclusions_observed=False, dimensions=())
+    fa_events = first_listings_only(fa.events) if opt.reinclusions == "first_listing_only" else fa.events
+    fa_m = registry_series(fa_events, fa.coverage, axis_start=AXIS_START, axis_end=axis_end)
+    dec = uo.events[uo.events["decision_on"].notna()]
+    if dec.empty:
+        raise AnalysisError("no undesirable-organisation entry could be given a Prosecutor-General decision "
+                            "date (entry numbers of the REST pull and the scrape do not match); see "
+                            "data/processed/audit/reconciliation.csv")
+    dec_cov = Coverage(UO_START, dec["included_on"].max().date(), lag_days=opt.decision_lag_days)
+    if opt.undesirable_date_basis == "decision":
+        uo_m = registry_series(dec, dec_cov, date_column="decision_on", axis_start=AXIS_START, axis_end=axis_end,
+                               exclusions_observed=False, dimensions=())
+    else:
+        uo_m = registry_series(uo.events, uo.coverage, axis_start=AXIS_START, axis_end=axis_end,
+                               exclusions_observed=False, dimensions=())
     monthly = pd.concat([_long_to_csv(fa_m, "foreign_agents", period_name="month"),
                          _long_to_csv(uo_m, "undesirable", period_name="month")], ignore_index=True)
     monthly = _sort_series(monthly, "month")
     MonthlySeriesSchema.validate(monthly)
 
     alt = []
-    dec = uo.events[uo.events["decision_on"].notna()]
-    if dec.empty:
-        raise AnalysisError("no undesirable-organisation entry could be given a Prosecutor-General decision "
-                            "date (entry numbers of the REST pull and the scrape do not match); see "
-                            "data/processed/audit/reconciliation.csv")
-    dec_cov = Coverage(UO_START, dec["included_on"].max().date(), lag_days=DECISION_LAG_DAYS)
-    uo_dec = registry_series(dec, dec_cov, date_column="decision_on", axis_start=AXIS_START,
-                             axis_end=axis_end, exclusions_observed=False, dimensions=())
-    alt.append(_long_to_csv(uo_dec, "undesirable", period_name="month", basis="decision"))
-    fa_first = registry_series(first_listings_only(fa.events), fa.coverage, axis_start=AXIS_START,
-                               axis_end=axis_end, dimensions=())
-    alt.append(_long_to_csv(fa_first, "foreign_agents", period_name="month", basis="first_listing_only"))
+    if opt.undesirable_date_basis == "decision":
+        uo_alt = registry_series(uo.events, uo.coverage, axis_start=AXIS_START, axis_end=axis_end,
+                                 exclusions_observed=False, dimensions=())
+        alt.append(_long_to_csv(uo_alt, "undesirable", period_name="month", basis="listing"))
+    else:
+        uo_dec = registry_series(dec, dec_cov, date_column="decision_on", axis_start=AXIS_START,
+                                 axis_end=axis_end, exclusions_observed=False, dimensions=())
+        alt.append(_long_to_csv(uo_dec, "undesirable", period_name="month", basis="decision"))
+    if opt.reinclusions == "first_listing_only":
+        fa_all = registry_series(fa.events, fa.coverage, axis_start=AXIS_START, axis_end=axis_end, dimensions=())
+        alt.append(_long_to_csv(fa_all, "foreign_agents", period_name="month", basis="with_reinclusions"))
+    else:
+        fa_first = registry_series(first_listings_only(fa.events), fa.coverage, axis_start=AXIS_START,
+                                   axis_end=axis_end, dimensions=())
+        alt.append(_long_to_csv(fa_first, "foreign_agents", period_name="month", basis="first_listing_only"))
     fa_exp = registry_series(fa_base, Coverage(FA_START, fa_base_end), axis_start=AXIS_START,
                              axis_end=axis_end, dimensions=())
     alt.append(_long_to_csv(fa_exp, "foreign_agents", period_name="month", basis="export_only"))
     alt_df = _sort_series(pd.concat(alt, ignore_index=True), "month")
 
     wk = []
-    fa_w = registry_series(fa.events, fa.coverage, freq="W-SUN", dimensions=("kind",))
+    fa_w = registry_series(fa_events, fa.coverage, freq=opt.weeks, dimensions=("kind",))
     wk.append(_long_to_csv(fa_w, "foreign_agents", period_name="week", basis="listing"))
-    uo_w = registry_series(uo.events, uo.coverage, freq="W-SUN", exclusions_observed=False, dimensions=())
+    uo_w = registry_series(uo.events, uo.coverage, freq=opt.weeks, exclusions_observed=False, dimensions=())
     wk.append(_long_to_csv(uo_w, "undesirable", period_name="week", basis="listing"))
     weekly = _sort_series(pd.concat(wk, ignore_index=True), "week")
 
@@ -209,7 +284,7 @@ class Computed:
 
 
 def compute_processed(*, raw_dir: Path = RAW_DIR, mirror: Path | None = None, manifest: Path = MANIFEST_PATH,
-                      progress: bool = True) -> Computed:
+                      progress: bool = True, options: BuildOptions | None = None) -> Computed:
     """Load, reconcile and aggregate every raw file; return the output files as bytes (nothing is written).
 
     Parameters
@@ -220,6 +295,8 @@ def compute_processed(*, raw_dir: Path = RAW_DIR, mirror: Path | None = None, ma
         The raw-input manifest (default ``data/raw/manifest.toml``).
     progress : bool
         Print progress to stderr.
+    options : BuildOptions, optional
+        The counting choices (the defaults of :class:`BuildOptions` when None).
 
     Raises
     ------
@@ -230,6 +307,7 @@ def compute_processed(*, raw_dir: Path = RAW_DIR, mirror: Path | None = None, ma
     """
     from .convictions import annual_convictions
 
+    options = options or BuildOptions()
     entries = load_manifest(manifest)
     by_id = {e.id: e for e in entries}
     for key in (FA_BASE, FA_EXTENSION, *FA_CHECKS, UO_BASE, UO_DECISIONS, PUBLISHED):
@@ -249,7 +327,7 @@ def compute_processed(*, raw_dir: Path = RAW_DIR, mirror: Path | None = None, ma
                                decisions=loads[UO_DECISIONS].frame, registry_start=pd.Timestamp(UO_START))
 
     _log("building series", progress)
-    monthly, alt, weekly, calendar = make_series(fa, uo, loads[FA_BASE].frame, fa_base_end)
+    monthly, alt, weekly, calendar = make_series(fa, uo, loads[FA_BASE].frame, fa_base_end, options)
 
     conv_entries = [e for e in entries if e.loader in COURT_FORM_LOADERS]
     annual = annual_convictions([loads[e.id] for e in conv_entries])
@@ -278,7 +356,7 @@ def compute_processed(*, raw_dir: Path = RAW_DIR, mirror: Path | None = None, ma
     tables.update(court_tables([loads[e.id] for e in conv_entries if e.loader == "cdep_form10a"],
                                [loads[e.id] for e in conv_entries if e.loader == "cdep_form10_3"]))
     contents = {name: _csv_bytes(df) for name, df in tables.items()}
-    info = build_info(entries, loads, fa, uo)
+    info = build_info(entries, loads, fa, uo, options)
     info["form_cross_check"] = cross
     info["outputs"] = {name: {"sha256": sha256_bytes(data), "bytes": len(data), "rows": int(len(tables[name]))}
                        for name, data in contents.items()}
@@ -380,7 +458,7 @@ def _carry_screen(old_dir: Path, stage: Path, progress: bool) -> None:
 
 def build_processed(*, raw_dir: Path = RAW_DIR, mirror: Path | None = None, out_dir: Path = PROCESSED_DIR,
                     audit_dir: Path | None = None, manifest: Path = MANIFEST_PATH,
-                    progress: bool = True) -> BuildOutputs:
+                    progress: bool = True, options: BuildOptions | None = None) -> BuildOutputs:
     """Rebuild every processed table from the raw files.
 
     Parameters
@@ -398,6 +476,8 @@ def build_processed(*, raw_dir: Path = RAW_DIR, mirror: Path | None = None, out_
         The raw-input manifest (default ``data/raw/manifest.toml``).
     progress : bool
         Print progress to stderr.
+    options : BuildOptions, optional
+        The counting choices, written to ``build_info.json`` (the defaults when None).
 
     Raises
     ------
@@ -408,7 +488,8 @@ def build_processed(*, raw_dir: Path = RAW_DIR, mirror: Path | None = None, out_
         errors: they are rejects, counted in ``rejects_summary.csv``.
     """
     _atomic.check_target(out_dir, known=KNOWN_FILES)  # refuse a wrong --out before the work
-    computed = compute_processed(raw_dir=raw_dir, mirror=mirror, manifest=manifest, progress=progress)
+    computed = compute_processed(raw_dir=raw_dir, mirror=mirror, manifest=manifest, progress=progress,
+                                 options=options)
     files = write_processed(computed.contents, out_dir, audit_dir=audit_dir, progress=progress)
     return BuildOutputs(computed.loads, computed.foreign_agents, computed.undesirable, files)
 
@@ -450,7 +531,8 @@ def published_table(frame: pd.DataFrame) -> pd.DataFrame:
                            kind="stable").reset_index(drop=True)
 
 
-def build_info(entries: list[RawFile], loads: dict[str, LoadResult], fa: Reconciled, uo: Reconciled) -> dict:
+def build_info(entries: list[RawFile], loads: dict[str, LoadResult], fa: Reconciled, uo: Reconciled,
+               options: BuildOptions | None = None) -> dict:
     """Sources, coverage, options and versions, for the report's data section."""
     sources = []
     for e in entries:
@@ -479,18 +561,10 @@ def build_info(entries: list[RawFile], loads: dict[str, LoadResult], fa: Reconci
             "undesirable_decision_basis": {"start": str(UO_START),
                                            "end": uo.events.loc[uo.events["decision_on"].notna(), "included_on"]
                                            .max().strftime("%Y-%m-%d"),
-                                           "lag_days_marked_incomplete": DECISION_LAG_DAYS},
+                                           "lag_days_marked_incomplete": (options or BuildOptions()).decision_lag_days},
         },
         "contributions": contrib.to_dict(orient="records"),
         "events": {"foreign_agents": int(len(fa.events)), "undesirable": int(len(uo.events))},
-        "options": {
-            "foreign_agents_date_basis": "Minjust inclusion decision (included_on)",
-            "undesirable_date_basis": "Minjust listing decision (included_on); alternative: Prosecutor-General decision",
-            "reinclusions": "counted as new inclusions (alternative: first listing only)",
-            "incomplete_last_month": "kept, flagged complete=false",
-            "months_outside_coverage": "missing",
-            "undesirable_exclusions": "not observable: missing",
-            "weeks": "Monday to Sunday (W-SUN), labelled by the Monday",
-        },
+        "options": asdict(options or BuildOptions()),
         "versions": {k: v for k, v in _versions().items() if k in ("analysis",)},
     }

@@ -1,11 +1,12 @@
-"""Build the report: read processed data, run the configured analyses, draw, render, write.
+"""Build the report: read processed data, compute every result once, render a language, write.
 
-Stages (each timed, progress on stderr): ``load``, ``series``, ``breaks``, ``models``,
-``convictions``, ``tables``, ``data``, ``render``. Each section lives in its own module
-under :mod:`analysis.report.sections`; :class:`ReportContext` holds what they share.
-The output folder receives ``index.html`` (self-contained), ``report.md`` and
-``figures/``; nothing in them depends on the clock, the machine's locale or dictionary
-order, so two runs on the same inputs give the same bytes.
+Stages (each timed, progress on stderr): ``load``; the stages of :func:`compute`
+(``series``, ``convictions``, ``tables``); ``render`` (sections from templates) and
+``figures`` (drawing and saving) and ``write``. The output folder receives
+``index.html`` (self-contained), ``report.md`` and ``figures/``; nothing in them depends
+on the clock, the machine's locale or dictionary order, so two runs on the same inputs
+give the same bytes. The header's dates come from the data, its build stamp from the
+configuration or ``ANALYSIS_BUILD_STAMP``.
 """
 from __future__ import annotations
 
@@ -14,25 +15,32 @@ from pathlib import Path
 
 from .. import _atomic
 from ..errors import InputError
+from .compute import ReportResults, cached_compute
 from .config import DEFAULT_CONFIG, ReportConfig, load_config
-from .context import ReportContext
+from .document import Document, Header
+from .figures import save
 from .html import render_html
 from .inputs import Inputs, load_inputs
 from .markdown import render_markdown
 from .progress import Progress
-from .sections.breaks import BreaksSection
-from .sections.convictions import ConvictionsSection
-from .sections.data import DataSection
-from .sections.headlines import HeadlinesSection
-from .sections.models import ModelsSection
-from .sections.results_table import ResultsTableSection
-from .sections.sensitivity import SensitivitySection
-from .sections.series import SeriesSection
-from .sections.summary import SummarySection
+from .sections.breaks import render_breaks
+from .sections.convictions import render_convictions
+from .sections.data import render_data
+from .sections.headlines import render_headlines
+from .sections.models import render_models
+from .sections.results_table import render_results_table
+from .sections.screen import render_screen
+from .sections.sensitivity import render_sensitivity
+from .sections.series import render_series
+from .sections.summary import render_summary
+from .sections.vintages import render_vintages
+from .texts import LANGS, Texts
 
-__all__ = ["STAGES", "Inputs", "ReportRun", "build_report", "load_inputs", "run_report"]
+__all__ = ["RENDERERS", "Inputs", "ReportRun", "build_report", "load_inputs", "render_document", "run_report"]
 
-STAGES = ("load", "series", "breaks", "models", "convictions", "tables", "data", "render")
+#: The sections in reading order; each is ``render(results, texts) -> Section``.
+RENDERERS = (render_summary, render_series, render_breaks, render_models, render_convictions, render_results_table,
+             render_headlines, render_sensitivity, render_vintages, render_screen, render_data)
 
 
 @dataclass
@@ -43,21 +51,47 @@ class ReportRun:
     markdown: Path
     figures: tuple[Path, ...]
     timings: dict[str, float] = field(default_factory=dict)
+    results: ReportResults | None = None
 
 
-class _Builder(ReportContext, SeriesSection, BreaksSection, ModelsSection, ConvictionsSection,
-               ResultsTableSection, HeadlinesSection, SensitivitySection, DataSection, SummarySection):
-    """One report run: the shared context plus every section."""
+def header(results: ReportResults, tx: Texts) -> Header:
+    """The "as of" items: data snapshots (from the data), build stamp, version and commit."""
+    snaps = []
+    for fam, d in results.snapshots:
+        snaps.append(tx.t("header.snapshot_item", source=tx.opt(f"header.family.{fam}", fam), date=tx.date(d)))
+    items = [(tx.t("header.data"), "; ".join(snaps) or tx.t("common.none"))]
+    cov = results.build_info.get("coverage", {})
+    cover = [tx.t("header.coverage_item", registry=tx.opt(f"labels.registry.{r}", r), start=tx.date(cov[r]["start"]),
+                  end=tx.date(cov[r]["end"])) for r in ("foreign_agents", "undesirable") if r in cov]
+    if results.conviction_years:
+        cover.append(tx.t("header.coverage_convictions", first=results.conviction_years[0],
+                          last=results.conviction_years[1]))
+    if cover:
+        items.append((tx.t("header.coverage"), "; ".join(cover)))
+    if results.headline_year is not None:
+        items.append((tx.t("header.headline_year"), tx.t(f"header.year_{results.headline_year_rule}",
+                                                         year=results.headline_year)))
+    items.append((tx.t("header.build"), tx.code(results.build_stamp) if results.build_stamp else tx.t("header.no_stamp")))
+    items.append((tx.t("header.version"), tx.code(results.version) + (
+        " · " + tx.t("header.commit", commit=tx.code(results.commit)) if results.commit else "")))
+    return Header(tuple(items))
 
-    def stage_tables(self) -> None:
-        self._breaks_effects_table()
-        self._headlines()
-        self._sensitivity()
+
+def render_document(results: ReportResults, lang: str) -> Document:
+    """The whole report in ``lang`` from one computed record (no figure is drawn yet)."""
+    tx = Texts(lang)
+    cfg = results.config
+    sections = tuple(r(results, tx) for r in RENDERERS)
+    sections = tuple(s for s in sections if s is not None)
+    lead = tx.t("report.lead", folder=tx.code(results.data_dir_name + "/"),
+                config=tx.code(results.config_name) if results.config_name else tx.t("report.config_in_code"))
+    return Document(title=cfg.title or tx.t("report.title"), lang=lang, lead=lead, header=header(results, tx),
+                    sections=sections, figure_format=cfg.figure_format)
 
 
 def run_report(config: ReportConfig | str | Path | None = None, out_dir: str | Path | None = None, *,
                lang: str | None = None, progress: bool = True,
-               data_dir: str | Path | None = None) -> ReportRun:
+               data_dir: str | Path | None = None, cache: bool = True) -> ReportRun:
     """Build the report and return its paths and per-stage timings.
 
     Parameters
@@ -72,6 +106,10 @@ def run_report(config: ReportConfig | str | Path | None = None, out_dir: str | P
         Print stage messages to stderr.
     data_dir : path, optional
         Processed-data folder (see :func:`analysis.processed.processed_dir`).
+    cache : bool, default True
+        Reuse the computed record of an earlier run on the same data, configuration
+        and code (see :func:`analysis.report.compute.cached_compute`); the output is
+        byte-identical either way.
     """
     if isinstance(config, ReportConfig):
         cfg = config
@@ -80,56 +118,103 @@ def run_report(config: ReportConfig | str | Path | None = None, out_dir: str | P
         cfg = load_config(config)
         config_text = Path(config if config is not None else DEFAULT_CONFIG).read_text(encoding="utf-8")
     lang = lang or cfg.lang
-    if lang not in ("en", "ru"):
+    if lang not in LANGS:
         raise InputError("--lang", f"language must be 'en' or 'ru', not {lang!r}")
     out = Path(out_dir) if out_dir is not None else Path("reports") / "latest"
     pr = Progress(progress)
+    with pr.stage("load", "reading data/processed"):
+        inputs = load_inputs(data_dir)
+    results = cached_compute(cfg, inputs, config_text=config_text, progress=pr, cache=cache)
     # Everything is written into a stage folder and swapped in as a whole at the end, so
     # an interrupt leaves the previous report complete (see analysis._atomic).
     with _atomic.replacing(out, known=OUTPUT_NAMES) as stage:
-        index, md, figures = _run_stages(cfg, config_text, lang, pr, stage, data_dir)
+        index, md, figures = write_report(results, lang, stage, pr)
     index, md = out / index.name, out / md.name
     figures = tuple(out / f.relative_to(stage) for f in figures)
     total = sum(pr.timings.values())
     pr.say(f"report written to {index} ({len(figures)} figures, {total:.1f} s)")
-    return ReportRun(index=index, markdown=md, figures=figures, timings=dict(pr.timings))
+    return ReportRun(index=index, markdown=md, figures=figures, timings=dict(pr.timings), results=results)
 
 
 #: Top-level names a report folder holds; a non-empty ``--out`` folder with anything else is refused.
 OUTPUT_NAMES = ("index.html", "report.md", "figures")
 
 
-def _run_stages(cfg: ReportConfig, config_text: str, lang: str, pr: Progress, out: Path,
-                data_dir: str | Path | None) -> tuple[Path, Path, list[Path]]:
-    with pr.stage("load", "reading data/processed"):
-        inputs = load_inputs(data_dir)
-    b = _Builder(cfg, inputs, out, lang, pr, config_text)
-    with pr.stage("series", "drawing the series"):
-        b.stage_series()
-    with pr.stage("breaks", "searching for breaks"):
-        b.stage_breaks()
-    with pr.stage("models", "fitting count models"):
-        b.stage_models()
-    with pr.stage("convictions", "annual convictions"):
-        b.stage_convictions()
-    with pr.stage("tables", "tables of breaks, effects, headlines and sensitivity"):
-        b.stage_tables()
-    with pr.stage("data", "data section"):
-        b.stage_data()
-    with pr.stage("render", "writing HTML and Markdown"):
-        b.doc.sections.insert(0, b.summary())
-        b.doc.lead = (f"Monthly series of the Ministry of Justice registries and annual Judicial Department "
-                      f"conviction statistics: what they show, when the pace changed, by how much, and how "
-                      f"sure we can be. Built from {inputs.data_dir.name}/ with configuration "
-                      f"{Path(cfg.path).name if cfg.path else 'given in code'}.")
-        if lang == "ru":
-            b.doc.lead += (" Заголовки, подписи осей и юридические термины даны по-русски; пояснительный текст "
-                           "и таблицы — на английском.")
-        html_text = render_html(b.doc, b.fig_dir)
-        md_text = render_markdown(b.doc)
-        index = _atomic.write_text(out / "index.html", html_text)
-        md = _atomic.write_text(out / "report.md", md_text)
-    return index, md, list(b.figures)
+def write_report(results: ReportResults, lang: str, out: Path, pr: Progress) -> tuple[Path, Path, list[Path]]:
+    """Render ``results`` in ``lang`` into the folder ``out``: figures, ``index.html`` and ``report.md``."""
+    with pr.stage("render", "rendering the sections"):
+        doc = render_document(results, lang)
+    fig_dir = out / "figures"
+    written = []
+    with pr.stage("figures", "drawing the figures"):
+        seen: set[str] = set()
+        for fig in doc.figures():
+            file = doc.file_of(fig)
+            if file in seen:
+                raise ValueError(f"two figures named {file}")
+            seen.add(file)
+            if not _reuse_figure(results, lang, fig_dir, file):
+                written.append(save(fig.draw(), fig_dir / file, fig.source))
+                _keep_figure(results, lang, fig_dir, file)
+            else:
+                written.append(fig_dir / file)
+    with pr.stage("write", "writing HTML and Markdown"):
+        index = _atomic.write_text(out / "index.html", render_html(doc, fig_dir))
+        md = _atomic.write_text(out / "report.md", render_markdown(doc))
+    companions = sorted(p for p in fig_dir.iterdir() if p.is_file() and p not in written) if fig_dir.is_dir() else []
+    return index, md, written + companions
+
+
+def _figure_cache(results: ReportResults, lang: str, file: str) -> Path | None:
+    """Where the files of one drawn figure are kept, for a record computed with the cache (else None).
+
+    The key is the record's key (data, configuration and the toolkit's source, the
+    plotting code included), the language and the file name: the same key draws the
+    same bytes.
+    """
+    if not results.key:
+        return None
+    import hashlib
+
+    from .._cache import cache_dir
+
+    digest = hashlib.sha256(f"{results.key}|{lang}|{file}".encode()).hexdigest()
+    return cache_dir("report-figures") / digest
+
+
+def _companions(fig_dir: Path, file: str) -> list[Path]:
+    """The figure file and whatever ``save_figure`` wrote beside it (same name, other suffix)."""
+    stem = Path(file).stem
+    return sorted(p for p in fig_dir.iterdir() if p.is_file() and p.stem == stem)
+
+
+def _reuse_figure(results: ReportResults, lang: str, fig_dir: Path, file: str) -> bool:
+    where = _figure_cache(results, lang, file)
+    if where is None or not (where / file).is_file():
+        return False
+    fig_dir.mkdir(parents=True, exist_ok=True)
+    for p in sorted(where.iterdir()):
+        _atomic.write_bytes(fig_dir / p.name, p.read_bytes())
+    return True
+
+
+def _keep_figure(results: ReportResults, lang: str, fig_dir: Path, file: str) -> None:
+    import os
+    import shutil
+
+    where = _figure_cache(results, lang, file)
+    if where is None:
+        return
+    tmp = where.with_name(where.name + f".{os.getpid()}.tmp")
+    try:
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        for p in _companions(fig_dir, file):
+            (tmp / p.name).write_bytes(p.read_bytes())
+        shutil.rmtree(where, ignore_errors=True)
+        os.replace(tmp, where)
+    except OSError:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def build_report(config_path: Path | None = None, out_dir: Path | None = None, lang: str = "en",
@@ -143,7 +228,7 @@ def build_report(config_path: Path | None = None, out_dir: Path | None = None, l
     out_dir : path, optional
         Output folder; ``reports/latest`` when None.
     lang : {"en", "ru"}, default "en"
-        Language of the report's labels.
+        Language of the report.
     progress : bool, default True
         Progress messages on stderr for slow steps.
 

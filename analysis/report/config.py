@@ -132,6 +132,17 @@ class ConvictionOptions:
 
 
 @dataclass(frozen=True)
+class ScreenOptions:
+    """The section "What else changed": how many top changes, by which adjustment, and the severity articles."""
+
+    top: int = 15
+    method: str = "bh"
+    charges: tuple[str, ...] = ()
+    severity_articles: tuple[str, ...] = ("207.3", "280.3", "280.4", "284.1", "275", "275.1", "276", "205.2",
+                                          "280", "282")
+
+
+@dataclass(frozen=True)
 class Headline:
     """A published headline figure and the rule that computes ours beside it."""
 
@@ -144,26 +155,46 @@ class Headline:
     end: str = ""
     reason: str = ""
     url: str = ""
+    id: str = ""
+
+
+#: Published figures the report sets beside its own counts, with their sources (one row each).
+PUBLISHED_HEADLINES = Path(__file__).resolve().parents[1] / "data" / "published_headlines.csv"
+
+
+def published_headline(path: str, figure: str) -> Headline:
+    """The published figure ``figure`` of :data:`PUBLISHED_HEADLINES`."""
+    import csv
+
+    with PUBLISHED_HEADLINES.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            if row["id"] == figure:
+                return Headline(label=row["label"], published=float(row["published"]), source=row["source"],
+                                registry=row["registry"], rule=row["rule"], start=row["start"], end=row["end"],
+                                reason=row["reason"], url=row["url"], id=row["id"])
+    raise _fail(path, f"no published figure {figure!r} in {PUBLISHED_HEADLINES.name}")
 
 
 @dataclass(frozen=True)
 class ReportConfig:
     """Everything a report run needs besides the processed data."""
 
-    title: str = "Repression in Russia in numbers"
+    title: str = ""
     lang: str = "en"
     figure_format: str = "svg"
     alpha: float = 0.05
     seed: int = 20250101
-    source_registries: str = "Ministry of Justice of the Russian Federation (Минюст России), registries"
-    source_convictions: str = "Judicial Department (Судебный департамент), forms 10-а and 10.3"
-    headline_year: int = 2024
+    source_registries: str = ""
+    source_convictions: str = ""
+    headline_year: int | None = None
+    build_stamp: str = ""
     changepoint: ChangepointOptions = field(default_factory=ChangepointOptions)
     model: ModelOptions = field(default_factory=ModelOptions)
     series: tuple[SeriesSpec, ...] = ()
     convictions: ConvictionOptions = field(default_factory=ConvictionOptions)
     annotations: tuple[DatedItem, ...] = ()
     headlines: tuple[Headline, ...] = ()
+    screen: ScreenOptions = field(default_factory=ScreenOptions)
     path: str = ""
 
 
@@ -238,6 +269,15 @@ def _none(value: Any) -> Any:
     return None if value in ("", "none", None) else value
 
 
+def _year(path: str, value: Any) -> int | None:
+    """``headline_year``: a year, or "latest" (the latest complete year in the data)."""
+    if value in ("latest", "", None):
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _fail(path, f"[report] headline_year must be a year or \"latest\", not {value!r}")
+    return int(value)
+
+
 def config_from_dict(raw: dict[str, Any], *, path: str = "<config>") -> ReportConfig:
     """Validate a parsed TOML document and build a :class:`ReportConfig`.
 
@@ -248,11 +288,11 @@ def config_from_dict(raw: dict[str, Any], *, path: str = "<config>") -> ReportCo
     """
     _check_keys(path, "the top level", raw,
                 {"report", "changepoint", "count_model", "series", "convictions", "annotations",
-                 "headlines"})
+                 "headlines", "screen"})
     rep = dict(raw.get("report", {}))
     _check_keys(path, "[report]", rep, {"title", "lang", "figure_format", "alpha", "seed",
                                         "source_registries", "source_convictions",
-                                        "headline_year"})
+                                        "headline_year", "build_stamp"})
     cp = dict(raw.get("changepoint", {}))
     _check_keys(path, "[changepoint]", cp, {"cost", "method", "penalty", "min_size", "conf_int_draws",
                                             "bayes_max_breaks"})
@@ -345,8 +385,13 @@ def config_from_dict(raw: dict[str, Any], *, path: str = "<config>") -> ReportCo
     heads = []
     for i, h in enumerate(raw.get("headlines", [])):
         where = f"[[headlines]] #{i + 1}"
-        _check_keys(path, where, h, {"label", "published", "source", "registry", "rule", "start",
+        _check_keys(path, where, h, {"figure", "label", "published", "source", "registry", "rule", "start",
                                      "end", "reason", "url"})
+        if "figure" in h:
+            if set(h) != {"figure"}:
+                raise _fail(path, f"{where}: 'figure' names a published figure; give no other key")
+            heads.append(published_headline(path, str(h["figure"])))
+            continue
         for key in ("label", "published", "source", "registry", "rule"):
             if key not in h:
                 raise _fail(path, f"{where} needs {key!r}")
@@ -355,6 +400,12 @@ def config_from_dict(raw: dict[str, Any], *, path: str = "<config>") -> ReportCo
                               rule=_choice(path, f"{where} rule", h["rule"], ("cumulative_to", "inclusions_between")),
                               start=str(h.get("start", "")), end=str(h.get("end", "")),
                               reason=str(h.get("reason", "")), url=str(h.get("url", ""))))
+    scr = dict(raw.get("screen", {}))
+    _check_keys(path, "[screen]", scr, {"top", "method", "charges", "severity_articles"})
+    screen = ScreenOptions(
+        top=int(scr.get("top", 15)), method=_choice(path, "[screen] method", scr.get("method", "bh"), ("bh", "holm")),
+        charges=tuple(_choice(path, "[screen] charges", c, ("main", "additional", "all")) for c in scr.get("charges", ())),
+        severity_articles=tuple(str(a) for a in scr.get("severity_articles", ScreenOptions.severity_articles)))
     lang = _choice(path, "[report] lang", rep.get("lang", "en"), ("en", "ru"))
     fmt = _choice(path, "[report] figure_format", rep.get("figure_format", "svg"), ("svg", "png"))
     alpha = float(rep.get("alpha", 0.05))
@@ -365,10 +416,11 @@ def config_from_dict(raw: dict[str, Any], *, path: str = "<config>") -> ReportCo
         seed=int(rep.get("seed", 20250101)),
         source_registries=str(rep.get("source_registries", ReportConfig.source_registries)),
         source_convictions=str(rep.get("source_convictions", ReportConfig.source_convictions)),
-        headline_year=int(rep.get("headline_year", 2024)),
+        headline_year=_year(path, rep.get("headline_year", "latest")),
+        build_stamp=str(rep.get("build_stamp", "")),
         changepoint=cpo, model=mo, series=tuple(series), convictions=co,
         annotations=_dated(path, "[[annotations]]", raw.get("annotations")),
-        headlines=tuple(heads), path=path,
+        headlines=tuple(heads), screen=screen, path=path,
     )
 
 

@@ -1,19 +1,23 @@
 """The report as data: sections made of text, lists, tables and figures.
 
-The builders fill a :class:`Document`; :mod:`analysis.report.html` and
-:mod:`analysis.report.markdown` render it. Text is plain (never markup): renderers
-escape it. Figures are referred to by file name under ``figures/``.
+The section renderers return :class:`Section` trees; :mod:`analysis.report.html` and
+:mod:`analysis.report.markdown` render them. Text is plain (never markup) except for two
+inline marks the renderers understand: `` `identifier` `` (``<code>``) and
+``^^citation^^`` (``<cite>``); everything else is escaped. Figures carry the function
+that draws them, so a section stays a value until the builder writes the files.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
 
 @dataclass(frozen=True)
 class Text:
-    """A paragraph of plain text."""
+    """A paragraph of plain text (with inline marks)."""
 
     text: str
 
@@ -26,21 +30,44 @@ class Bullets:
 
 
 @dataclass(frozen=True)
+class Link:
+    """A link in a table cell: ``text`` pointing at ``url`` (http or https only)."""
+
+    text: str
+    url: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
 class Table:
-    """A table: cells are rendered with ``str`` (format numbers before)."""
+    """A table of pre-formatted cells.
+
+    ``kinds`` maps a column to how its cells render: ``num`` (right-aligned, never
+    wrapped), ``code`` (an identifier in ``<code>``, never wrapped) or ``text``.
+    ``fold`` puts the table inside a ``<details>`` element with ``caption`` as summary.
+    """
 
     frame: pd.DataFrame
     caption: str = ""
     note: str = ""
+    kinds: tuple[tuple[str, str], ...] = ()
+    fold: bool = False
+
+    def kind(self, column: str) -> str:
+        return dict(self.kinds).get(column, "")
 
 
 @dataclass(frozen=True)
 class Figure:
-    """A saved figure (``file`` relative to the figures folder) with its caption."""
+    """A figure saved as ``figures/<name>.<format>``, drawn by ``draw()`` (returns a matplotlib Figure)."""
 
-    file: str
+    name: str
     caption: str
+    draw: Callable[[], Any] | None = None
     alt: str = ""
+    source: str = ""
 
 
 @dataclass(frozen=True)
@@ -50,32 +77,64 @@ class Code:
     text: str
 
 
-@dataclass
+@dataclass(frozen=True)
+class Details:
+    """Blocks folded away under a summary line."""
+
+    summary: str
+    blocks: tuple = ()
+
+
+@dataclass(frozen=True)
 class Section:
-    """A titled section; ``level`` 2 for top-level, 3 for subsections."""
+    """A titled section (level 2 top-level, 3 subsection) with blocks and subsections."""
 
     id: str
     title: str
     level: int = 2
-    blocks: list = field(default_factory=list)
-
-    def add(self, *blocks) -> "Section":
-        """Append blocks and return the section."""
-        self.blocks.extend(blocks)
-        return self
+    blocks: tuple = ()
+    children: tuple["Section", ...] = ()
 
 
-@dataclass
+def walk(sections) -> list[Section]:
+    """Sections in reading order, children after their parent."""
+    out: list[Section] = []
+    for s in sections:
+        out.append(s)
+        out.extend(walk(s.children))
+    return out
+
+
+@dataclass(frozen=True)
+class Header:
+    """The "as of" line: data snapshot dates, build stamp, toolkit version and commit."""
+
+    items: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class Document:
-    """Title, lead paragraph and sections, in order."""
+    """Title, lead paragraph, header and sections, in order."""
 
     title: str
     lang: str = "en"
     lead: str = ""
-    sections: list[Section] = field(default_factory=list)
+    header: Header = field(default_factory=Header)
+    sections: tuple[Section, ...] = ()
+    figure_format: str = "svg"
 
-    def section(self, id: str, title: str, level: int = 2) -> Section:
-        """Create, append and return a new section."""
-        s = Section(id=id, title=title, level=level)
-        self.sections.append(s)
-        return s
+    def figures(self) -> list[Figure]:
+        out = []
+
+        def blocks(bs):
+            for b in bs:
+                if isinstance(b, Figure):
+                    out.append(b)
+                elif isinstance(b, Details):
+                    blocks(b.blocks)
+        for s in walk(self.sections):
+            blocks(s.blocks)
+        return out
+
+    def file_of(self, fig: Figure) -> str:
+        return f"{fig.name}.{self.figure_format}"

@@ -13,6 +13,15 @@ from synthetic import write_synthetic_processed  # noqa: E402
 from analysis.report.config import DEFAULT_CONFIG  # noqa: E402
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _no_results_cache():
+    """Every report test computes from scratch unless it asks for the cache (see test_cache.py)."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("ANALYSIS_REPORT_CACHE", "0")
+    yield
+    mp.undo()
+
+
 @pytest.fixture(scope="session")
 def synthetic_dir(tmp_path_factory) -> Path:
     """A seeded synthetic ``data/processed`` folder."""

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from analysis.report import run_report
-from analysis.report.labels import t
+from analysis.report.texts import Texts
 
 CHROMIUM = Path("/usr/bin/chromium")
 TIMEOUT = 120
@@ -98,10 +98,10 @@ def test_report_opens_without_errors(tmp_path, synthetic_dir, fast_config):
     assert title == source_title == "Repression in Russia in numbers: registries and convictions"
     assert found[0] == title
     assert found == source_headings
-    # every top-level section of the report, looked up independently in the label table
-    for key in ("s_summary", "s_series", "s_breaks", "s_models", "s_convictions", "s_table", "s_headlines",
-                "s_sensitivity", "s_data"):
-        assert t(key, "en") in found, key
+    # every top-level section of the report, looked up in the templates
+    for key in ("summary", "series", "breaks", "models", "convictions", "table", "headlines",
+                "sensitivity", "data"):
+        assert Texts("en").t(f"sections.{key}") in found, key
     # figures are inline: nothing for the browser to fetch
     assert not re.search(r'<img[^>]+src="(?!data:)', dom)
     assert browser_errors(log) == []

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from statsmodels.stats.multitest import multipletests
 
-from analysis.report.tables import fmt_int, fmt_interval, fmt_num, fmt_p, fmt_ratio, holm
+from analysis.report.tables import holm
 
 
 def test_holm_known_answer():
@@ -23,13 +23,3 @@ def test_holm_ignores_missing():
     assert np.isnan(out[0])
     assert out[1:] == pytest.approx([0.02, 0.04])
     assert np.isnan(holm([np.nan])).all()
-
-
-def test_formats():
-    assert fmt_int(1234.0) == "1,234"
-    assert fmt_int(np.nan) == "" and fmt_int(None) == ""
-    assert fmt_num(-1.234) == "−1.23"
-    assert fmt_p(0.0004) == "<0.001" and fmt_p(0.0456) == "0.046"
-    assert fmt_ratio(2.0, 1.5, 2.5) == "2.00 (1.50–2.50)"
-    assert fmt_interval(None) == "not computed"
-    assert fmt_interval(("2022-01", "2022-03")) == "2022-01 – 2022-03"

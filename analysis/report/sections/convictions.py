@@ -1,118 +1,101 @@
-"""Section "Annual convictions": main and additional charge by article, breaks and steps."""
+"""Section "Annual convictions": main and additional charge by article, breaks, steps and their meaning."""
 from __future__ import annotations
+
+from functools import partial
 
 import pandas as pd
 
-from ... import processed as P
 from ...plots.models import add_fit_and_counterfactual
 from ...plots.series import plot_convictions
-from .. import analyses as A
+from ..compute import ConvictionResult, ReportResults
 from ..document import Figure, Section, Table, Text
-from ..tables import fmt_int
+from ..figures import call
+from ..texts import Texts
+from .common import describe_breaks, describe_effects, effects_table, engine_note, event_name, source_line, \
+    specification_blocks
 
 
-class ConvictionsSection:
-    """Mixin of the report builder (see :class:`analysis.report.context.ReportContext`)."""
+def _draw(c: ConvictionResult, results: ReportResults, tx: Texts):
+    cfg = results.config
+    bf = c.breaks
+    ax = call(plot_convictions, c.main, c.additional, lang=tx.lang,
+              title=tx.t("convictions.figure_title", article=c.article), ylabel=tx.t("labels.convicted_per_year"),
+              main_label=tx.t("labels.charge.main"), additional_label=tx.t("labels.charge.additional"),
+              breaks=list(bf.breaks) if bf else None, intervals=list(bf.intervals) if bf and bf.intervals else None)
+    if c.model is not None and c.model.result is not None:
+        call(add_fit_and_counterfactual, ax, c.model.result, lang=tx.lang, alpha=cfg.alpha,
+             n_sim=cfg.model.counterfactual_draws, rng=cfg.seed, fit_label=tx.t("labels.fit"),
+             cf_label=tx.t("labels.counterfactual"))
+    return ax.figure
 
-    def stage_convictions(self) -> None:
-        co = self.cfg.convictions
-        sec = self.doc.section("convictions", self.t("s_convictions"))
-        sec.add(Text(
-            "Persons whose sentences entered into legal force in the year (Judicial Department forms 10-а "
-            "and 10.3). Bars: main charge (основная статья, the most serious offence of the verdict); stacked "
-            "on top: persons with the article as an additional charge (дополнительная квалификация), so the top "
-            "of each bar is all persons convicted under the article. Official tables are annual: no monthly "
-            "conviction series exists. Breaks are searched on the main-charge series where it has at least "
-            f"{co.min_years_for_breaks} years. The count model has a step for "
-            f"{self._conviction_steps()}, shifted by the months sentences take to become final (an assumed "
-            "lag, not an estimate: sentences enter into legal force typically 1–6 months after the verdict); "
-            "in the year of the step it acts on the share of the year after the shifted date. Its "
-            "specification (dynamics or none) is chosen by the same rule as for the monthly series. The step is "
-            "measured against the log-linear trend of the whole series: where convictions grew fast before 2022, a rate ratio below 1 means that "
-            "growth slowed after 2022 relative to that trend, not necessarily that convictions fell. Each figure "
-            "draws the fitted trend with the effects and the counterfactual without them beside the bars."))
-        conv = self.inp.convictions
-        if conv is None:
-            sec.add(Text(f"Annual convictions: {self.t('not_available')}."))
-            return
-        known = set(conv["article"].unique())
-        for art in co.articles:
-            if art not in known:
-                sec.add(Text(f"Article {art}: not in the processed data."))
-                continue
-            main = P.annual_convictions(art, "main", frame=conv)
-            add = P.annual_convictions(art, "additional", frame=conv, trim=False).reindex(main.index)
-            y = P.annual_convictions(art, co.charge, frame=conv).dropna()
-            sub = Section(id=f"conv-{art}", title=f"{self.t('article')} {art} УК РФ", level=3)
-            self.doc.sections.append(sub)
-            bf = None
-            if len(y) >= co.min_years_for_breaks:
-                self.progress.say(f"  breaks: art. {art}")
-                bf = A.detect_breaks(f"art. {art}", y, cost=co.cost, method=self.cfg.changepoint.method,
-                                     penalty=self.cfg.changepoint.penalty, min_size=co.min_size,
-                                     alpha=self.cfg.alpha, draws=self.cfg.changepoint.conf_int_draws,
-                                     seed=self.cfg.seed)
-                self.conv_breaks[art] = bf
-            self.progress.say(f"  count model: art. {art}")
-            ints = [(i.name, i.date, i.shape, i.lag, i.date_source or "given") for i in co.interventions_for(art)]
-            mo = self.cfg.model
-            mf = A.analyse_model(f"art. {art}", y, family=co.family, interventions=ints, exog=None,
-                                 alpha=self.cfg.alpha, n_sim=mo.counterfactual_draws, seed=self.cfg.seed,
-                                 pulses=mo.pulses, sensitivity=mo.sensitivity,
-                                 placebo_max_dates=mo.placebo_max_dates, n_boot=mo.bootstrap)
-            self.conv_models[art] = mf
-            ax = plot_convictions(main, add, title=f"{self.t('article')} {art}: {self.t('convicted_per_year')}",
-                                  ylabel=self.t("convicted_per_year"), main_label=self.t("main"),
-                                  additional_label=self.t("additional"),
-                                  breaks=list(bf.breaks) if bf else None,
-                                  intervals=list(bf.intervals) if bf and bf.intervals else None)
-            if mf.result is not None:
-                add_fit_and_counterfactual(ax, mf.result, alpha=self.cfg.alpha, n_sim=mo.counterfactual_draws,
-                                           rng=self.cfg.seed)
-            file = self.save(ax.figure, f"convictions-{art.replace('.', '_')}", self.cfg.source_convictions)
-            sub.add(Figure(file, f"Art. {art}: persons convicted per year, main and additional charge; the fitted "
-                                 f"trend with the effects and the counterfactual without them (main charge)."))
-            txt = [f"{y.index[0]}–{y.index[-1]}: main charge {fmt_int(main.iloc[0])} in {main.index[0]}, "
-                   f"{fmt_int(main.iloc[-1])} in {main.index[-1]}."]
-            if bf is not None:
-                txt.append(self._describe_breaks(bf, None))
-            if mf.result is None:
-                txt.append(f"Count model not estimated: {mf.message}.")
-            else:
-                self._specification_block(sub, mf)
-                sub.add(self._effects_table(mf))
-                txt.append(self._describe_model(mf).replace("monthly rate", "annual rate")
-                           .replace("trend and season", "trend"))
-            sub.add(Text(" ".join(txt)))
-        if co.described:
-            cells: dict[str, dict[str, str]] = {}
-            for art in co.described:
-                if art not in known:
-                    continue
-                m = P.annual_convictions(art, "main", frame=conv)
-                a = P.annual_convictions(art, "all", frame=conv, trim=False).reindex(m.index)
-                cells[art] = {str(yr): f"{fmt_int(m[yr])} / {fmt_int(a[yr])}" if fmt_int(a[yr]) else fmt_int(m[yr])
-                              for yr in m.index}
-            if cells:
-                years = sorted({y for c in cells.values() for y in c})
-                frame = pd.DataFrame([{"article": art, **{y: cells[art].get(y, "") for y in years}}
-                                      for art in cells], columns=["article", *years])
-                sub = Section(id="conv-described", title="Articles described, not modelled", level=3)
-                self.doc.sections.append(sub)
-                sub.add(Text("Articles created in 2022–2023 (207.3, 280.3, 280.4, 275.1) have two or three annual "
-                             "points: too few for a break or a count model. Others listed here are shown for "
-                             "reference only."))
-                sub.add(Table(frame, caption="Persons convicted per year: main charge / all persons",
-                              note="Empty: the article did not exist that year. One number only: the all-persons count is "
-                                   "not available (the 2009 form does not state the unit of its additional-charge "
-                                   "column)."))
 
-    def _conviction_steps(self) -> str:
-        """The configured conviction interventions in words: name, date and lag (and those of single articles)."""
-        co = self.cfg.convictions
-        items = co.interventions
-        text = "; ".join(f"{i.name} (from {i.date}, lag {i.lag} months)" for i in items) or "no intervention"
-        for art, extra in co.article_interventions:
-            text += "; for art. " + art + " also " + "; ".join(
-                f"{i.name} (from {i.date}, lag {i.lag} months; {i.date_source})" for i in extra)
-        return text
+def _steps(results: ReportResults, tx: Texts) -> str:
+    co = results.config.convictions
+    items = [tx.n("convictions.step_item", i.lag, event=event_name(i, tx), date=tx.date(i.date)) for i in co.interventions]
+    text = "; ".join(items) or tx.t("common.none")
+    for art, extra in co.article_interventions:
+        text += "; " + tx.t("convictions.step_article", article=art, items="; ".join(
+            tx.n("convictions.step_item", i.lag, event=event_name(i, tx), date=tx.date(i.date)) for i in extra))
+    return text
+
+
+def _described(results: ReportResults, tx: Texts) -> Section | None:
+    d = results.described
+    if d is None or not len(d):
+        return None
+    years = sorted(d["year"].unique())
+    rows = []
+    for art, g in d.groupby("article", sort=False):
+        cells = {}
+        for r in g.itertuples(index=False):
+            m, a = tx.int(r.main), tx.int(r.all)
+            cells[str(r.year)] = f"{m} / {a}" if a else m
+        rows.append({tx.t("convictions.col_article"): art, **{str(y): cells.get(str(y), "") for y in years}})
+    frame = pd.DataFrame(rows)
+    # articles with too few annual points for a search or a model, from the data
+    short = [a for a, g in d.groupby("article", sort=True) if g["main"].notna().sum() < results.config.convictions.min_years_for_breaks]
+    npts = d[d["main"].notna()].groupby("article")["year"].count()
+    text = tx.t("convictions.described_intro", articles=", ".join(short) or tx.t("common.none"),
+                min_points=tx.int(npts[short].min()) if short else "", max_points=tx.int(npts[short].max()) if short else "",
+                min_years=tx.n("counts.years", results.config.convictions.min_years_for_breaks))
+    return Section("conv-described", tx.t("convictions.described_title"), 3, (
+        Text(text), Table(frame, caption=tx.t("convictions.described_caption"), note=tx.t("convictions.described_note"),
+                          kinds=tuple((str(y), "num") for y in years))))
+
+
+def render_convictions(results: ReportResults, tx: Texts) -> Section:
+    """Annual convictions of the modelled articles, and those described only."""
+    cfg = results.config
+    co = cfg.convictions
+    event_years = sorted({pd.Timestamp(i.date).year for i in co.interventions})
+    intro = Text(tx.t("convictions.intro", min_years=tx.n("counts.years", co.min_years_for_breaks),
+                      steps=_steps(results, tx), event_year=", ".join(str(y) for y in event_years) or "—"))
+    if results.conviction_years is None:
+        return Section("convictions", tx.t("sections.convictions"), 2,
+                       (intro, Text(tx.t("common.not_available"))))
+    src = source_line(results, tx, "convictions")
+    children = []
+    for c in results.convictions:
+        blocks = [Figure(f"convictions-{c.article.replace('.', '_')}", tx.t("convictions.caption", article=c.article),
+                         partial(_draw, c, results, tx), source=src)]
+        y, main = c.y, c.main
+        txt = [tx.t("convictions.span", first=str(y.index[0]), last=str(y.index[-1]), n_first=tx.int(main.iloc[0]),
+                    y_first=str(main.index[0]), n_last=tx.int(main.iloc[-1]), y_last=str(main.index[-1]))]
+        if c.breaks is not None:
+            txt += describe_breaks(c.breaks, None, tx)
+        mf = c.model
+        if mf is None or mf.result is None:
+            txt.append(tx.t("models.not_estimated", why=engine_note(mf.message if mf else "", tx)))
+        else:
+            blocks += specification_blocks(mf, tx)
+            blocks.append(effects_table(mf, c.interventions, tx, cfg.alpha))
+            txt.append(describe_effects(mf, c.interventions, tx, cfg.alpha, annual=True))
+        blocks.append(Text(" ".join(txt)))
+        children.append(Section(f"conv-{c.article}", tx.t("convictions.title", article=c.article), 3, tuple(blocks)))
+    for art in results.missing_articles:
+        children.append(Section(f"conv-missing-{art}", tx.t("convictions.title", article=art), 3,
+                                (Text(tx.t("convictions.missing", article=art)),)))
+    d = _described(results, tx)
+    if d is not None:
+        children.append(d)
+    return Section("convictions", tx.t("sections.convictions"), 2, (intro,), tuple(children))

@@ -1,168 +1,15 @@
 """Section "Data": sources, choices, calendar, rejects, reconciliation, codebook, citation, versions."""
 from __future__ import annotations
 
-import platform
 import re
 from typing import Any
 
 import pandas as pd
 
-from ... import processed as P
-from .. import analyses as A
-from ..document import Bullets, Code, Section, Table, Text
-from ..tables import fmt_int
-
-
-class DataSection:
-    """Mixin of the report builder (see :class:`analysis.report.context.ReportContext`)."""
-
-    def stage_data(self) -> None:
-        sec = self.doc.section("data", self.t("s_data"))
-        info = self.inp.build_info
-        sec.add(Text("Everything in this report is computed from data/processed, written by "
-                     "`python -m analysis build` from the raw files listed below (each checked against its "
-                     "sha256). No data is downloaded when the report is built."))
-        src = sorted(info.get("sources", []), key=lambda s: str(s.get("id", "")))
-        if src:
-            sec.add(*_source_tables(src))
-        sub = Section(id="choices", title="Choices made", level=3)
-        self.doc.sections.append(sub)
-        opts = info.get("options", {}) or {}
-        items = [f"{k}: {_plain(opts[k])}" for k in sorted(opts)]
-        cp, mo = self.cfg.changepoint, self.cfg.model
-        items += [
-            "Date basis: Ministry listing date for both registries; the Prosecutor-General decision date for "
-            "undesirable organizations is a sensitivity variant only (known to entry #188, August 2024), never "
-            "mixed with listing dates in one series.",
-            "Re-inclusions: a second listing of the same name is a separate inclusion event.",
-            "Months outside coverage are missing, not zero; the month containing the end of coverage is "
-            "incomplete and dropped from models.",
-            f"Change points: {cp.cost} cost, {cp.method} search, {cp.penalty} penalty, minimum segment "
-            f"{cp.min_size}, {cp.conf_int_draws} bootstrap draws for break-date intervals, seed {self.cfg.seed}.",
-            (f"Count models: {mo.family}, specification chosen per series by the stated rule (see Count "
-             f"models), outlier terms {mo.pulses or 'none'}, exposure {mo.exposure or 'none'}."
-             if mo.specification == "rule" else
-             f"Count models: {mo.family}, trend {mo.trend}, seasonality {mo.seasonality}, exposure "
-             f"{mo.exposure or 'none'}, AR order {mo.ar}"
-             + "".join(f"; {s.id}: AR order {s.ar}" for s in self.cfg.series
-                       if s.count_model and s.ar is not None and s.ar != mo.ar) + "."),
-        ]
-        sub.add(Bullets(tuple(items)))
-        cal = A.calendar()
-        if cal is not None and len(cal):
-            sub = Section(id="calendar", title="Calendar of laws and events", level=3)
-            self.doc.sections.append(sub)
-            cols = [c for c in ("id", "date_signed", "date_in_force", "act", "title_en", "title_ru",
-                                "official_publication") if c in cal.columns]
-            frame = cal[cols].copy()
-            for c in ("date_signed", "date_in_force"):
-                if c in frame:
-                    frame[c] = [("" if pd.isna(v) else pd.Timestamp(v).date().isoformat()) for v in frame[c]]
-            sub.add(Table(frame.fillna("").astype(str), caption="Laws and events (analysis/data/events.csv)"))
-            self._check_dates(cal, sub)
-        sub = Section(id="rejects", title="Rejected rows and reconciliation conflicts", level=3)
-        self.doc.sections.append(sub)
-        if self.inp.rejects is not None:
-            sub.add(Table(_rejects_by_family(self.inp.rejects), caption="Rejected or skipped input rows by reason",
-                          note=f"Total: {fmt_int(self.inp.rejects['n'].sum())} rows. The row-level tables name "
-                               f"people and are kept out of the repository."))
-        if self.inp.reconciliation is not None:
-            rc = self.inp.reconciliation.sort_values(["registry", "kind"], kind="stable")
-            sub.add(Table(rc.assign(n=rc["n"].map(fmt_int)), caption="Reconciliation of registry snapshots",
-                          note=f"Total: {fmt_int(self.inp.reconciliation['n'].sum())}."))
-        self._codebook()
-        sub = Section(id="cite", title=self.t("s_cite"), level=3)
-        self.doc.sections.append(sub)
-        from ... import __version__
-        sub.add(Text(f"Repression time-series toolkit (package `analysis`, version {__version__}): "
-                     f"{self.cfg.title}. Report built from the committed processed data with the configuration "
-                     f"below. Cite the official sources as well: Ministry of Justice of the Russian Federation "
-                     f"(Минюст России), registries of foreign agents and of undesirable organizations; Judicial "
-                     f"Department at the Supreme Court of the Russian Federation (Судебный департамент при "
-                     f"Верховном Суде РФ), forms 10-а and 10.3."))
-        sub = Section(id="versions", title=self.t("s_versions"), level=3)
-        self.doc.sections.append(sub)
-        sub.add(Table(_versions(info.get("versions", {})), caption="Versions"))
-        sub = Section(id="config", title=self.t("s_config"), level=3)
-        self.doc.sections.append(sub)
-        sub.add(Code(self.config_text))
-
-    def _check_dates(self, cal: pd.DataFrame, sub: Section) -> None:
-        """State where a configured date differs from the calendar's date in force."""
-        by_id = {r.id: r for r in cal.itertuples(index=False)}
-        notes = []
-        items = [i for s in self.cfg.series for i in s.interventions] + list(self.cfg.convictions.interventions)
-        for it in sorted({(i.event, i.date, i.name) for i in items if i.event}):
-            event, date, name = it
-            r = by_id.get(event)
-            if r is None:
-                notes.append(f"{name}: event {event!r} is not in the calendar.")
-            elif pd.isna(r.date_in_force):
-                notes.append(f"{name}: the calendar records no date in force; the configured date {date} is used.")
-            elif pd.Timestamp(r.date_in_force).date().isoformat() != date:
-                notes.append(f"{name}: configured date {date} differs from the calendar's date in force "
-                             f"{pd.Timestamp(r.date_in_force).date().isoformat()}.")
-        if notes:
-            sub.add(Bullets(tuple(notes)))
-
-    def _codebook(self) -> None:
-        sub = Section(id="codebook", title=self.t("s_codebook"), level=3)
-        self.doc.sections.append(sub)
-        rows = [{"file": f, "column": c, "meaning": m} for f, c, m in CODEBOOK]
-        sub.add(Table(pd.DataFrame(rows), caption="Columns of the processed files"))
-        cat = P.series_catalogue(frame=self.inp.monthly)
-        cat = cat.assign(total=cat["total"].map(fmt_int), months=cat["months"].map(fmt_int))
-        cat = cat.fillna("")
-        sub.add(Table(cat, caption="Monthly series (default date basis)",
-                      note="total: sum over coverage for flows; last value for the active stock. Undesirable "
-                           "exclusions, net flow and stock are not observable and are missing throughout."))
-
-
-CODEBOOK: tuple[tuple[str, str, str], ...] = (
-    ("monthly_series.csv", "registry", "foreign_agents or undesirable"),
-    ("monthly_series.csv", "measure", "inclusions, exclusions, net (inclusions − exclusions) or active (stock at month end)"),
-    ("monthly_series.csv", "category", "all; kind:<individual|organisation>; category:<legal_entity|unregistered_association|foreign_structure|individual|unknown>; basis:<normalised legal basis>"),
-    ("monthly_series.csv", "month", "calendar month, YYYY-MM"),
-    ("monthly_series.csv", "value", "count; empty where missing (outside coverage; undesirable exclusions are never observable)"),
-    ("monthly_series.csv", "complete", "False for the month containing the end of coverage"),
-    ("monthly_series_alt.csv", "date_basis", "alternative counting: decision (Prosecutor-General date, undesirable, to August 2024), first_listing_only (foreign agents without re-inclusions), export_only (foreign agents from the official export of 15.08.2025 alone, without the later REST extension)"),
-    ("weekly_series.csv", "week", "ISO week start date (Monday), YYYY-MM-DD; other columns as in monthly_series.csv"),
-    ("calendar.csv", "days, fridays", "days and Fridays (the ministry's update day) in each month"),
-    ("annual_convictions.csv", "article", "Criminal Code article (УК РФ)"),
-    ("annual_convictions.csv", "charge", "main (основная статья), additional (дополнительная квалификация, persons), all (main + additional)"),
-    ("annual_convictions.csv", "year, value", "year of sentences entering into force; persons; empty when the article did not exist"),
-    ("published_figures.csv", "article, code, period_start, period_end, measure, value", "one published aggregate figure per row"),
-    ("published_figures.csv", "source_name, source_url, retrieved_from", "who published it, where, and whether it was read on a web page or in an official table"),
-    ("rejects_summary.csv", "source_id, status, reason, n", "input rows rejected or skipped, counted by reason"),
-    ("reconciliation_summary.csv", "registry, source, kind, resolution, n", "conflicts between registry snapshots, counted by the snapshot they come from, their kind and how they were resolved"),
-    ("build_info.json", "sources, options, versions", "raw files with sha256, snapshot dates, coverage and row accounting; build options; library versions"),
-)
-
-
-def _plain(v: Any) -> str:
-    if isinstance(v, dict):
-        return ", ".join(f"{k}={_plain(v[k])}" for k in sorted(v))
-    if isinstance(v, (list, tuple)):
-        return ", ".join(_plain(x) for x in v)
-    return str(v)
-
-
-def _versions(build_versions: dict[str, Any]) -> pd.DataFrame:
-    import importlib.metadata as md
-
-    from ... import __version__
-
-    rows = [{"component": "analysis (this report)", "version": __version__},
-            {"component": "python", "version": platform.python_version()}]
-    for pkg in ("numpy", "pandas", "scipy", "statsmodels", "matplotlib", "pandera", "numba"):
-        try:
-            v = md.version(pkg)
-        except md.PackageNotFoundError:
-            v = "not installed"
-        rows.append({"component": pkg, "version": v})
-    for k in sorted(build_versions):
-        rows.append({"component": f"{k} (data build)", "version": _plain(build_versions[k])})
-    return pd.DataFrame(rows)
+from ..compute import ReportResults
+from ..document import Bullets, Code, Details, Link, Section, Table, Text
+from ..texts import Texts
+from .common import engine_note, registry_name
 
 
 def _first(rec: dict[str, Any], *keys: str) -> str:
@@ -173,36 +20,198 @@ def _first(rec: dict[str, Any], *keys: str) -> str:
     return ""
 
 
-def _source_tables(src: list[dict[str, Any]]) -> list[Table]:
-    """The sources table (files, snapshots, coverage, row accounting, sha256) and their addresses and licences."""
-    rows, addr = [], []
+def _sources(results: ReportResults, tx: Texts) -> list:
+    src = sorted(results.build_info.get("sources", []), key=lambda s: str(s.get("id", "")))
+    if not src:
+        return []
+    c = {k: tx.t(f"data.col_{k}") for k in ("id", "role", "snapshot", "format", "from", "to", "rows_in", "accepted",
+                                            "rejected", "file", "sha256", "address", "refresh", "licence", "sources")}
+    rows, hashes, addr = [], [], []
     for s in src:
-        rows.append({"id": _first(s, "id"), "file": _first(s, "file"), "role": _first(s, "role"),
-                     "snapshot": _first(s, "snapshot_date"), "format": _first(s, "format"),
-                     "coverage from": _first(s, "coverage_start", "first_event"),
-                     "coverage to": _first(s, "coverage_end", "last_event"),
-                     "rows in": fmt_int(s.get("rows_in")), "accepted": fmt_int(s.get("accepted")),
-                     "rejected": fmt_int(s.get("rejected")), "sha256": _first(s, "sha256")})
-        addr.append({"id": _first(s, "id"), "address": _first(s, "url") or "mirror only",
-                     "refresh from": _first(s, "refresh_url")})
+        sid = _first(s, "id")
+        rows.append({c["id"]: sid, c["role"]: tx.opt(f"data.role.{_first(s, 'role')}", _first(s, "role")),
+                     c["snapshot"]: _first(s, "snapshot_date"), c["format"]: _first(s, "format"),
+                     c["from"]: _first(s, "coverage_start", "first_event"), c["to"]: _first(s, "coverage_end", "last_event"),
+                     c["rows_in"]: tx.int(s.get("rows_in")), c["accepted"]: tx.int(s.get("accepted")),
+                     c["rejected"]: tx.int(s.get("rejected"))})
+        hashes.append({c["id"]: sid, c["file"]: _first(s, "file"), c["sha256"]: _first(s, "sha256")})
+        url = _first(s, "url")
+        refresh = _first(s, "refresh_url")
+        addr.append({c["id"]: sid, c["address"]: Link(url, url) if url else tx.t("data.mirror_only"),
+                     c["refresh"]: Link(refresh, refresh) if refresh else ""})
     licences: dict[str, list[str]] = {}
     for s in src:
-        licences.setdefault(_first(s, "licence") or "not stated", []).append(_first(s, "id"))
-    lic = [{"licence": k, "sources": ", ".join(v)} for k, v in sorted(licences.items())]
-    return [Table(pd.DataFrame(rows), caption="Sources",
-                  note="Rows in = accepted + rejected for every file; sha256 of the raw file as checked by fetch."),
-            Table(pd.DataFrame(addr), caption="Where each file comes from"),
-            Table(pd.DataFrame(lic), caption="Licences")]
+        licences.setdefault(_first(s, "licence") or tx.t("data.not_stated"), []).append(_first(s, "id"))
+    lic = [{c["licence"]: tx.cite(k), c["sources"]: ", ".join(tx.code(i) for i in v)} for k, v in sorted(licences.items())]
+    ids = ((c["id"], "code"),)
+    return [Table(pd.DataFrame(rows), caption=tx.t("data.sources_caption"), note=tx.t("data.sources_note"),
+                  kinds=ids + ((c["snapshot"], "num"), (c["from"], "num"), (c["to"], "num"), (c["format"], "code"))),
+            Table(pd.DataFrame(addr), caption=tx.t("data.address_caption"), kinds=ids, fold=True),
+            Table(pd.DataFrame(hashes), caption=tx.t("data.hash_caption"),
+                  kinds=ids + ((c["file"], "code"), (c["sha256"], "code")), fold=True),
+            Table(pd.DataFrame(lic), caption=tx.t("data.licence_caption"))]
 
 
-def _rejects_by_family(rejects: pd.DataFrame) -> pd.DataFrame:
-    """Rejects summed over the yearly files of one source family (``cdep_10a_2009`` … → ``cdep_10a``)."""
-    rj = rejects.assign(source=[re.sub(r"_\d{4}$", "", str(x)) for x in rejects["source_id"]],
-                        year=[(m.group(1) if (m := re.search(r"_(\d{4})$", str(x))) else "")
-                              for x in rejects["source_id"]])
+def _choices(results: ReportResults, tx: Texts) -> Section:
+    cfg = results.config
+    info = results.build_info
+    opts = info.get("options", {}) or {}
+    items = []
+    for k in sorted(opts):
+        if k == "decision_lag_days":  # stated with the decision basis below
+            continue
+        v = opts[k]
+        key = f"choices.{k}.{v}" if isinstance(v, (str, bool, int)) else ""
+        if key and tx.has(key):
+            items.append(tx.t(key))
+        else:
+            items.append(tx.t("choices.generic", name=tx.code(k), value=tx.code(_plain(v))))
+    cov = info.get("coverage", {}).get("undesirable_decision_basis", {})
+    if cov.get("end"):
+        items.append(tx.t("choices.decision_basis_to", end=tx.date(cov["end"]),
+                          lag=tx.n("counts.days", int(cov.get("lag_days_marked_incomplete", 0)))))
+    for reg, event, start in results.registry_starts:
+        items.append(tx.t("choices.registry_start", registry=registry_name(reg, tx), date=tx.date(start),
+                          event=tx.opt(f"events.name.{event}", event)))
+    cp, mo = cfg.changepoint, cfg.model
+    items.append(tx.t("choices.changepoints", cost=tx.t(f"labels.cost.{cp.cost}"), method=tx.code(cp.method),
+                      penalty=tx.code(cp.penalty), min_size=tx.n("counts.months", cp.min_size),
+                      draws=tx.int(cp.conf_int_draws), seed=tx.code(cfg.seed)))
+    if mo.specification == "rule":
+        items.append(tx.t("choices.models_rule", family=tx.t(f"labels.family.{mo.family}"),
+                          pulses=tx.t(f"choices.pulses.{mo.pulses or 'none'}")))
+    else:
+        items.append(tx.t("choices.models_fixed", family=tx.t(f"labels.family.{mo.family}"), trend=tx.code(mo.trend),
+                          seasonality=tx.code(mo.seasonality), ar=tx.int(mo.ar)))
+    year = results.headline_year
+    if year is not None:
+        items.append(tx.t(f"choices.headline_year_{results.headline_year_rule}", year=year))
+    return Section("choices", tx.t("data.choices_title"), 3, (Bullets(tuple(items)),))
+
+
+def _calendar(results: ReportResults, tx: Texts) -> Section | None:
+    cal = results.calendar
+    if cal is None or not len(cal):
+        return None
     rows = []
-    for (src, status, reason), g in rj.groupby(["source", "status", "reason"], sort=True):
-        years = sorted(y for y in g["year"].unique() if y)
-        span = "" if not years else (years[0] if len(years) == 1 else f"{years[0]}–{years[-1]} ({len(years)} files)")
-        rows.append({"source": src, "files": span, "status": status, "reason": reason, "n": fmt_int(g["n"].sum())})
-    return pd.DataFrame(rows, columns=["source", "files", "status", "reason", "n"])
+    for r in cal.itertuples(index=False):
+        rows.append({tx.t("data.col_id"): r.id,
+                     tx.t("data.col_signed"): "" if pd.isna(r.date_signed) else pd.Timestamp(r.date_signed).date().isoformat(),
+                     tx.t("data.col_in_force"): "" if pd.isna(r.date_in_force) else pd.Timestamp(r.date_in_force).date().isoformat(),
+                     tx.t("data.col_act"): str(r.act_number or "").replace("FZ", tx.t("labels.fz_abbr")),
+                     tx.t("data.col_name"): tx.opt(f"events.name.{r.id}", r.title_en if tx.lang == "en" else r.title_ru),
+                     tx.t("data.col_publication"): tx.cite(r.official_publication) if isinstance(r.official_publication, str)
+                     and r.official_publication else ""})
+    c = tx.t("data.col_id")
+    blocks: list = [Table(pd.DataFrame(rows), caption=tx.t("data.calendar_caption", file=tx.code("analysis/data/events.csv")),
+                          kinds=((c, "code"), (tx.t("data.col_signed"), "num"), (tx.t("data.col_in_force"), "num"),
+                                 (tx.t("data.col_act"), "code")))]
+    by_id = {r.id: r for r in cal.itertuples(index=False)}
+    cfg = results.config
+    notes = []
+    items = [i for s in cfg.series for i in s.interventions] + list(cfg.convictions.interventions) + \
+        [i for _, extra in cfg.convictions.article_interventions for i in extra]
+    for event, date in sorted({(i.event, i.date) for i in items if i.event}):
+        r = by_id.get(event)
+        name = tx.opt(f"events.name.{event}", event)
+        if r is None:
+            notes.append(tx.t("data.event_missing", name=name, event=tx.code(event)))
+        elif pd.isna(r.date_in_force):
+            notes.append(tx.t("data.event_no_date", name=name, date=tx.date(date)))
+        elif pd.Timestamp(r.date_in_force).date().isoformat() != date:
+            notes.append(tx.t("data.event_override", name=name, date=tx.date(date),
+                              in_force=tx.date(r.date_in_force)))
+    if notes:
+        blocks.append(Bullets(tuple(notes)))
+    return Section("calendar", tx.t("data.calendar_title"), 3, tuple(blocks))
+
+
+def _rejects(results: ReportResults, tx: Texts) -> Section:
+    blocks: list = []
+    rj = results.rejects
+    if rj is not None:
+        fam = rj.assign(source=[re.sub(r"_\d{4}$", "", str(x)) for x in rj["source_id"]],
+                        year=[(m.group(1) if (m := re.search(r"_(\d{4})$", str(x))) else "") for x in rj["source_id"]])
+        rows = []
+        for (src, status, reason), g in fam.groupby(["source", "status", "reason"], sort=True):
+            years = sorted(y for y in g["year"].unique() if y)
+            span = "" if not years else (years[0] if len(years) == 1 else
+                                         tx.n("data.files_span", len(years), first=years[0], last=years[-1]))
+            rows.append({tx.t("data.col_source"): src, tx.t("data.col_files"): span,
+                         tx.t("data.col_status"): tx.opt(f"data.status.{status}", status),
+                         tx.t("data.col_reason"): engine_note(reason, tx), "n": tx.int(g["n"].sum())})
+        blocks.append(Text(tx.t("data.rejects_total", n=tx.int(rj["n"].sum()))))
+        blocks.append(Table(pd.DataFrame(rows), caption=tx.t("data.rejects_caption"), fold=True,
+                            kinds=((tx.t("data.col_source"), "code"), ("n", "num"))))
+    rc = results.reconciliation
+    if rc is not None:
+        rc = rc.sort_values(["registry", "kind"], kind="stable")
+        empty = pd.Series([""] * len(rc), index=rc.index)
+        frame = pd.DataFrame({tx.t("data.col_registry"): [registry_name(r, tx) for r in rc["registry"]],
+                              tx.t("data.col_source"): rc.get("source", empty), tx.t("data.col_kind"): rc["kind"],
+                              tx.t("data.col_resolution"): [engine_note(v, tx) if v else "" for v in
+                                                            rc.get("resolution", empty).fillna("")],
+                              "n": [tx.int(v) for v in rc["n"]]})
+        blocks.append(Text(tx.t("data.reconciliation_total", n=tx.int(rc["n"].sum()))))
+        blocks.append(Table(frame, caption=tx.t("data.reconciliation_caption"), fold=True,
+                            kinds=((tx.t("data.col_source"), "code"), (tx.t("data.col_kind"), "code"), ("n", "num"))))
+    return Section("rejects", tx.t("data.rejects_title"), 3, tuple(blocks))
+
+
+CODEBOOK: tuple[tuple[str, str], ...] = (
+    ("monthly_series.csv", "registry"), ("monthly_series.csv", "measure"), ("monthly_series.csv", "category"),
+    ("monthly_series.csv", "month"), ("monthly_series.csv", "value"), ("monthly_series.csv", "complete"),
+    ("monthly_series_alt.csv", "date_basis"), ("weekly_series.csv", "week"), ("calendar.csv", "days, fridays"),
+    ("annual_convictions.csv", "article"), ("annual_convictions.csv", "charge"), ("annual_convictions.csv", "year, value"),
+    ("published_figures.csv", "article, code, period_start, period_end, measure, value"),
+    ("published_figures.csv", "source_name, source_url, retrieved_from"),
+    ("rejects_summary.csv", "source_id, status, reason, n"),
+    ("reconciliation_summary.csv", "registry, source, kind, resolution, n"),
+    ("build_info.json", "sources, options, versions"),
+)
+
+
+def _codebook(results: ReportResults, tx: Texts) -> Section:
+    rows = [{tx.t("data.col_file"): f, tx.t("data.col_column"): col,
+             tx.t("data.col_meaning"): tx.t(f"codebook.{f.split('.')[0]}.{col.split(',')[0]}")} for f, col in CODEBOOK]
+    cat = results.catalogue
+    frame = pd.DataFrame({tx.t("data.col_registry"): [registry_name(r, tx) for r in cat["registry"]],
+                          tx.t("data.col_measure"): cat["measure"], tx.t("data.col_category"): cat["category"],
+                          tx.t("data.col_first"): cat["first"].fillna(""), tx.t("data.col_last"): cat["last"].fillna(""),
+                          tx.t("data.col_months"): [tx.int(v) for v in cat["months"]],
+                          tx.t("data.col_total"): [tx.int(v) for v in cat["total"]]})
+    return Section("codebook", tx.t("sections.codebook"), 3, (
+        Table(pd.DataFrame(rows), caption=tx.t("data.codebook_caption"),
+              kinds=((tx.t("data.col_file"), "code"), (tx.t("data.col_column"), "code"))),
+        Table(frame, caption=tx.t("data.catalogue_caption"), note=tx.t("data.catalogue_note"), fold=True,
+              kinds=((tx.t("data.col_measure"), "code"), (tx.t("data.col_category"), "code")))))
+
+
+def _plain(v: Any) -> str:
+    if isinstance(v, dict):
+        return ", ".join(f"{k}={_plain(v[k])}" for k in sorted(v))
+    if isinstance(v, (list, tuple)):
+        return ", ".join(_plain(x) for x in v)
+    return str(v)
+
+
+def render_data(results: ReportResults, tx: Texts) -> Section:
+    """Where every number comes from, every choice made, and how to cite and reproduce the report."""
+    children = [_choices(results, tx)]
+    cal = _calendar(results, tx)
+    if cal is not None:
+        children.append(cal)
+    children += [_rejects(results, tx), _codebook(results, tx)]
+    children.append(Section("cite", tx.t("sections.cite"), 3, (Text(tx.t(
+        "data.cite", version=tx.code(results.version), title=tx.t("report.title"),
+        commit=tx.code(results.commit) if results.commit else tx.t("data.commit_unknown"))),)))
+    vers = pd.DataFrame([{tx.t("data.col_component"): k, tx.t("data.col_version"): v or tx.t("data.not_installed")}
+                         for k, v in results.versions])
+    children.append(Section("versions", tx.t("sections.versions"), 3, (
+        Table(vers, caption=tx.t("data.versions_caption"),
+              kinds=((tx.t("data.col_component"), "code"), (tx.t("data.col_version"), "code"))),)))
+    children.append(Section("config", tx.t("sections.config"), 3, (
+        Text(tx.t("data.config_intro", file=tx.code(results.config_name or "—"))), Code(results.config_text))))
+    blocks = [Text(tx.t("data.intro", command=tx.code("python -m analysis build"), folder=tx.code(results.data_dir_name)))]
+    blocks += _sources(results, tx)
+    return Section("data", tx.t("sections.data"), 2, tuple(blocks), tuple(children))

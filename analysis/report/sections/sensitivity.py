@@ -1,105 +1,123 @@
-"""Section "Sensitivity": headline counts and breaks under each counting choice."""
+"""Section "Sensitivity": counts and breaks under each counting choice; effects across specifications; placebos."""
 from __future__ import annotations
 
 import pandas as pd
 
-from ...errors import InputError
-from .. import analyses as A
-from ..config import SeriesSpec
-from ..document import Table, Text
-from ..tables import fmt_int, fmt_num, fmt_p
+from ..compute import ReportResults
+from ..document import Details, Section, Table, Text
+from ..texts import Texts
+from .common import engine_note, event_name, item_for, spec_from_row, spec_label
 
 
-class SensitivitySection:
-    """Mixin of the report builder (see :class:`analysis.report.context.ReportContext`)."""
-    def _sensitivity(self) -> None:
-        sec = self.doc.section("sensitivity", self.t("s_sensitivity"))
-        sec.add(Text(
-            "How the headline counts and the breaks move under each counting choice: the date basis "
-            "(Ministry listing vs Prosecutor-General decision for undesirable organizations), re-inclusions "
-            "(counted as new events by default, or only a first listing), the snapshot (the official export "
-            "alone, without the later REST extension), and whether the incomplete last month is kept. "
-            "Alternative bases drop their incomplete months. The common window is the span every variant "
-            "covers. Break intervals are not recomputed here."))
-        year = self.cfg.headline_year
-        rows = []
-        for spec in self.cfg.series:
-            if not spec.sensitivity_bases:
+_COMPARABLE = {"long-run": "long_run", "static": "static"}
+
+
+def _choice_label(key: str, tx: Texts) -> str:
+    return tx.opt(f"sensitivity.choice.{key}", tx.t("sensitivity.choice_basis", basis=tx.code(key)))
+
+
+def _counting(results: ReportResults, tx: Texts) -> list:
+    year = results.headline_year
+    col_total = tx.t("sensitivity.col_total", year=year if year is not None else "—")
+    rows = []
+    for s in results.series:
+        if not s.variants:
+            continue
+        have = [v for v in s.variants if v.y is not None]
+        lo = max(v.y.index[0] for v in have)
+        hi = min(v.y.index[-1] for v in have)
+        for v in s.variants:
+            row = {tx.t("sensitivity.col_series"): s.spec.id, tx.t("sensitivity.col_choice"): _choice_label(v.key, tx)}
+            if v.y is None:
+                row.update({tx.t("sensitivity.col_coverage"): tx.t("sensitivity.not_in_data"), col_total: "",
+                            tx.t("sensitivity.col_window"): "", tx.t("sensitivity.col_breaks"): ""})
+                rows.append(row)
                 continue
-            variants: list[tuple[str, pd.Series]] = [("default basis, incomplete month dropped", self.series[spec.id])]
-            y_keep = self.get_series(spec, drop_incomplete=False)
-            variants.append(("default basis, incomplete month kept", y_keep))
-            for basis in spec.sensitivity_bases:
-                try:
-                    variants.append((f"{basis} basis", self.get_series(spec, date_basis=basis)))
-                except InputError:
-                    rows.append({"series": spec.id, "choice": f"{basis} basis", "coverage": "not in the data",
-                                 f"total {year}": "", "common window": "", "breaks": ""})
-            lo = max(v.index[0] for _, v in variants)
-            hi = min(v.index[-1] for _, v in variants)
-            for label, y in variants:
-                yr = y[y.index.year == year]
-                total = fmt_int(yr.sum()) if len(yr) == 12 and yr.notna().all() else "— (year not fully covered)"
-                win = y[(y.index >= lo) & (y.index <= hi)]
-                bf = self._quick_breaks(spec, y)
-                brk = ", ".join(str(b) for b in bf.breaks) or self.t("none_found")
-                if bf.message and not bf.breaks:
-                    brk = f"not estimated ({bf.message})"
-                rows.append({"series": spec.id, "choice": label, "coverage": f"{y.index[0]} – {y.index[-1]}",
-                             f"total {year}": total, "common window": f"{fmt_int(win.sum())} ({lo} – {hi})",
-                             "breaks": brk})
-        if rows:
-            sec.add(Table(pd.DataFrame(rows), caption="Counts and breaks under each counting choice"))
-        self._model_sensitivity(sec)
+            y = v.y
+            yr = y[y.index.year == year] if year is not None else y.iloc[:0]
+            total = tx.int(yr.sum()) if len(yr) == 12 and yr.notna().all() else tx.t("sensitivity.year_not_covered")
+            win = y[(y.index >= lo) & (y.index <= hi)]
+            bf = v.breaks
+            brk = ", ".join(str(b) for b in bf.breaks) or tx.t("common.none")
+            if bf.message and not bf.breaks:
+                brk = tx.t("breaks.not_estimated_short")
+            row.update({tx.t("sensitivity.col_coverage"): f"{y.index[0]} – {y.index[-1]}", col_total: total,
+                        tx.t("sensitivity.col_window"): f"{tx.int(win.sum())} ({lo} – {hi})",
+                        tx.t("sensitivity.col_breaks"): brk})
+            rows.append(row)
+    if not rows:
+        return []
+    return [Table(pd.DataFrame(rows), caption=tx.t("sensitivity.counting_caption"),
+                  kinds=((tx.t("sensitivity.col_series"), "code"), (tx.t("sensitivity.col_coverage"), "num"),
+                         (col_total, "num")))]
 
-    def _model_sensitivity(self, sec) -> None:
-        """Each effect across specifications (with the verdict) and the in-time placebo tests."""
-        fits = [(sid, mf) for sid, mf in sorted(self.models.items())]
-        fits += [(f"art. {a}", mf) for a, mf in sorted(self.conv_models.items())]
-        fits = [(sid, mf) for sid, mf in fits if mf.analysis is not None]
-        if not fits:
-            return
-        sec.add(Text(
-            "Effects across specifications: every combination of seasonality (none, month dummies, Fourier; none "
-            "for annual series), dynamics (none, AR(1), INGARCH(1,1)), trend (linear, none, linear with a change "
-            "of slope at the event — the segmented design, whose step is the level change against the trend "
-            "before the event) and outlier terms (on, off), and the other date bases with the chosen "
-            "specification. 'comparable' is the long-run rate ratio for models with dynamics (the effect on the "
-            "level, as in a static model) and the coefficient's rate ratio otherwise. An effect is FRAGILE when its "
-            "sign or its significance differs between the reported specification and another one that could be "
-            "fitted."))
-        verdicts, placebos = [], []
-        for sid, mf in fits:
-            an = mf.analysis
-            for name, v in an.sensitivity.verdicts.iterrows():
-                verdicts.append({"series": sid, "effect": name, "verdict": v["verdict"]})
-            for name, pt in an.placebo.items():
-                placebos.append({"series": sid, "effect": name, "|z|": fmt_num(pt.statistic),
-                                 "fake dates": pt.n_placebo, "window": f"{pt.window[0]} – {pt.window[1]}",
-                                 "placebo p": fmt_p(pt.pvalue), "smallest possible p": fmt_num(pt.min_pvalue, 3)})
-        sec.add(Table(pd.DataFrame(verdicts), caption="Effects across specifications: verdicts"))
-        if placebos:
-            sec.add(Table(pd.DataFrame(placebos), caption="In-time placebo tests",
-                          note="The model refitted on the months before the event, with a step at each fake date; "
-                               "p is the share of fake dates whose |z| is at least the real one (counting it)."))
-        for sid, mf in fits:
-            fr = mf.analysis.sensitivity.frame
-            tab = pd.DataFrame({
-                "effect": fr["effect"], "specification": fr["label"],
-                "rate ratio (95% CI)": [f"{fmt_num(r)} ({fmt_num(lo)}–{fmt_num(hi)})" if s == "" else ""
-                                        for r, lo, hi, s in zip(fr["rate_ratio"], fr["lower"], fr["upper"],
-                                                                fr["status"])],
-                "p": [fmt_p(p) for p in fr["pvalue"]],
-                "comparable": [f"{fmt_num(c)} ({w})" if s == "" else "" for c, w, s in
-                               zip(fr["comparable_rr"], fr["comparable"], fr["status"])],
-                "AICc": [fmt_num(a, 1) for a in fr["aicc"]],
-                "reported": ["yes" if b else "" for b in fr["is_base"]],
-                "not fitted because": fr["status"]})
-            sec.add(Table(tab, caption=f"{sid}: each effect across specifications"))
 
-    def _quick_breaks(self, spec: SeriesSpec, y: pd.Series) -> A.BreakFit:
-        """Break positions without intervals (for the sensitivity table)."""
-        cfg = self.cfg.changepoint
-        return A.detect_breaks(spec.id, y.dropna(), cost=spec.cost or cfg.cost, method=cfg.method,
-                               penalty=cfg.penalty, min_size=cfg.min_size, alpha=self.cfg.alpha, draws=0,
-                               seed=self.cfg.seed)
+def _fits(results: ReportResults):
+    out = [(s.spec.id, s.model, s.spec.interventions) for s in results.series if s.model is not None]
+    out += [(f"art. {c.article}", c.model, c.interventions) for c in results.convictions if c.model is not None]
+    return [(sid, mf, items) for sid, mf, items in out if mf.analysis is not None]
+
+
+def render_sensitivity(results: ReportResults, tx: Texts) -> Section:
+    """How counts, breaks and effects move with each choice, and which effects are fragile."""
+    blocks: list = [Text(tx.t("sensitivity.intro"))]
+    blocks += _counting(results, tx)
+    fits = _fits(results)
+    if not fits:
+        return Section("sensitivity", tx.t("sections.sensitivity"), 2, tuple(blocks))
+    blocks.append(Text(tx.t("sensitivity.spec_intro")))
+    verdicts, placebos = [], []
+    alpha = results.config.alpha
+    for sid, mf, items in fits:
+        an = mf.analysis
+        for name, v in an.sensitivity.verdicts.iterrows():
+            label = event_name(item_for(items, name), tx, name)
+            if pd.isna(v["base_rr"]):
+                verdict = tx.t("sensitivity.verdict_base_failed")
+            else:
+                verdict = tx.t("sensitivity.verdict", base=tx.num(v["base_rr"]), lo=tx.num(v["min_rr"]),
+                               hi=tx.num(v["max_rr"]), n=tx.n("counts.specifications", int(v["n_fitted"])))
+                if int(v["n_refused"]):
+                    verdict += "; " + tx.n("sensitivity.refused", int(v["n_refused"]))
+                if v["fragile"]:
+                    why = []
+                    if v["sign_flips"]:
+                        why.append(tx.t("sensitivity.sign_flips"))
+                    if v["significance_flips"]:
+                        why.append(tx.t("sensitivity.significance_flips", alpha=tx.num(alpha)))
+                    verdict += "; " + tx.t("sensitivity.fragile", why=tx.join(why))
+                else:
+                    verdict += "; " + tx.t("sensitivity.robust")
+            verdicts.append({tx.t("sensitivity.col_series"): sid, tx.t("sensitivity.col_effect"): label,
+                             tx.t("sensitivity.col_verdict"): verdict})
+        for name, pt in an.placebo.items():
+            placebos.append({tx.t("sensitivity.col_series"): sid,
+                             tx.t("sensitivity.col_effect"): event_name(item_for(items, name), tx, name),
+                             "|z|": tx.num(pt.statistic), tx.t("sensitivity.col_fake"): tx.int(pt.n_placebo),
+                             tx.t("sensitivity.col_window_p"): (f"{pt.window[0]} – {pt.window[1]}"
+                                                                if pt.n_placebo else ""),
+                             tx.t("sensitivity.col_placebo_p"): tx.p(pt.pvalue),
+                             tx.t("sensitivity.col_min_p"): tx.num(pt.min_pvalue, 3)})
+    code = ((tx.t("sensitivity.col_series"), "code"),)
+    blocks.append(Table(pd.DataFrame(verdicts), caption=tx.t("sensitivity.verdicts_caption"), kinds=code))
+    if placebos:
+        blocks.append(Table(pd.DataFrame(placebos), caption=tx.t("sensitivity.placebo_caption"),
+                            note=tx.t("sensitivity.placebo_note"), kinds=code))
+    for sid, mf, items in fits:
+        fr = mf.analysis.sensitivity.frame
+        rows = []
+        for _, r in fr.iterrows():
+            ok = r["status"] == ""
+            rows.append({tx.t("sensitivity.col_effect"): event_name(item_for(items, r["effect"]), tx, r["effect"]),
+                         tx.t("sensitivity.col_spec"): spec_label(spec_from_row(r), tx),
+                         tx.t("sensitivity.col_rr"): tx.ratio(r["rate_ratio"], r["lower"], r["upper"]) if ok else "",
+                         "p": tx.p(r["pvalue"]) if ok else "",
+                         tx.t("sensitivity.col_comparable"): (f"{tx.num(r['comparable_rr'])} "
+                                                              f"({tx.t('sensitivity.comparable.' + _COMPARABLE.get(str(r['comparable']), 'immediate'))})"
+                                                              if ok else ""),
+                         "AICc": tx.num(r["aicc"], 1),
+                         tx.t("sensitivity.col_reported"): tx.t("common.yes") if r["is_base"] else "",
+                         tx.t("sensitivity.col_status"): engine_note(r["status"], tx) if r["status"] else ""})
+        blocks.append(Details(tx.t("sensitivity.spec_caption", series=tx.code(sid), n=tx.int(len(rows))),
+                              (Table(pd.DataFrame(rows)),)))
+    return Section("sensitivity", tx.t("sections.sensitivity"), 2, tuple(blocks))

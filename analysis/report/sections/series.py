@@ -1,104 +1,87 @@
-"""Section "The series": flow and stock figures, breakdowns by kind, category and legal basis."""
+"""Section "The series": flow and the number in the registry, breakdowns by kind, category and legal basis."""
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
-import pandas as pd
 
-from ... import processed as P
-from ...errors import InputError
 from ...plots.series import plot_breakdown, plot_flow_and_stock
-from ..config import SeriesSpec
-from ..document import Figure, Section, Text
-from ..labels import category_label, registry_label
-from ..tables import fmt_int, fmt_period
+from ..compute import ReportResults, SeriesResult
+from ..document import Bullets, Figure, Section, Text
+from ..figures import call
+from ..texts import Texts
+from .common import (cap, category_name, event_name, event_short, figure_events, per_month, registry_name,
+                     series_title, source_line)
 
 
-class SeriesSection:
-    """Mixin of the report builder (see :class:`analysis.report.context.ReportContext`)."""
+def _draw_series(s: SeriesResult, tx: Texts):
+    stock_label = tx.t("labels.stock" if s.stock_observable else "labels.listed_to_date")
+    ax = call(plot_flow_and_stock, s.y_full, s.stock, lang=tx.lang, title=series_title(s.spec, tx),
+              flow_label=per_month(s.spec.measure, tx), stock_label=stock_label,
+              ylabel=per_month(s.spec.measure, tx), events=figure_events(s.annotations, tx, s.y_full.index),
+              incomplete=s.y_full.attrs.get("incomplete", []))
+    if s.spec.measure == "net":  # flows can be negative: never clip them at zero
+        lo = float(np.nanmin(s.y_full.to_numpy()))
+        if lo < 0:
+            ax.set_ylim(bottom=lo * 1.1)
+    return ax.figure
 
-    def stage_series(self) -> None:
-        sec = self.doc.section("series", self.t("s_series"))
-        sec.add(Text("Monthly counts are bars on real dates; the stock at month end is the line on the "
-                     "right-hand axis. Months outside a source's coverage are blank, not zero; the month "
-                     "containing the end of coverage is hatched where it is shown."))
-        for spec in self.cfg.series:
-            y_full = self.get_series(spec, drop_incomplete=False)
-            self.series[spec.id] = self.get_series(spec)
-            stock, stock_label = None, self.t("stock")
-            if spec.stock:
-                stock = self._stock(spec)
-                if spec.registry == "undesirable":
-                    stock_label = "listed to date (exclusions not observable)"
-            sub = Section(id=f"series-{spec.id}", title=self.series_title(spec), level=3)
-            self.doc.sections.append(sub)
-            if y_full.notna().sum() == 0:
-                sub.add(Text("No observed values: the sources do not show this measure."))
-                continue
-            ax = plot_flow_and_stock(y_full, stock, title=self.series_title(spec),
-                                     flow_label=f"{self.t(spec.measure)} {self.t('per_month')}",
-                                     stock_label=stock_label,
-                                     ylabel=f"{self.t(spec.measure)} {self.t('per_month')}",
-                                     events=self.annotations(y_full.index, spec.registry), incomplete=y_full.attrs.get("incomplete", []))
-            file = self.save(ax.figure, f"series-{spec.id}")
-            sub.add(Figure(file, f"{self.series_title(spec)}, {fmt_period(y_full.index[0])} to "
-                                 f"{fmt_period(y_full.index[-1])}. Dotted lines: laws in force."))
-            sub.add(Text(self._describe_series(spec, y_full)))
-            for dim in spec.breakdowns:
-                frame = self._breakdown(spec, dim)
-                if frame is None or frame.shape[1] < 1:
-                    continue
-                ax = plot_breakdown(frame, ylabel=f"{self.t(spec.measure)} {self.t('per_month')}",
-                                    title=f"{registry_label(spec.registry, self.lang)}: "
-                                          f"{self.t(spec.measure)} {self.t(dim)}",
-                                    labels={c: category_label(c, self.lang) for c in frame.columns},
-                                    events=self.annotations(frame.index, spec.registry))
-                file = self.save(ax.figure, f"breakdown-{spec.id}-{dim}")
-                totals = frame.sum().astype(int)
-                parts = "; ".join(f"{category_label(c, self.lang)}: {fmt_int(totals[c])}" for c in frame.columns)
-                sub.add(Figure(file, f"{self.series_title(spec)} {self.t(dim)}. Totals over coverage: {parts}."))
 
-    def _stock(self, spec: SeriesSpec) -> pd.Series | None:
-        try:
-            act = P.monthly_series(spec.registry, "active", spec.category, frame=self.inp.monthly,
-                                   drop_incomplete=False)
-        except InputError:
-            act = None
-        if act is not None and act.notna().any():
-            return act
-        inc = P.monthly_series(spec.registry, "inclusions", spec.category, frame=self.inp.monthly,
-                               drop_incomplete=False)
-        return inc.fillna(0).cumsum().where(inc.notna())
+def _draw_breakdown(s: SeriesResult, dim: str, frame, tx: Texts):
+    ax = call(plot_breakdown, frame, lang=tx.lang, ylabel=per_month(s.spec.measure, tx),
+              title=tx.t("series.breakdown_title", registry=cap(registry_name(s.spec.registry, tx)),
+                         measure=per_month(s.spec.measure, tx), dim=tx.t(f"labels.dim.{dim}")),
+              labels={c: category_name(c, tx) for c in frame.columns},
+              events=figure_events(s.annotations, tx, frame.index))
+    return ax.figure
 
-    def _breakdown(self, spec: SeriesSpec, dim: str) -> pd.DataFrame | None:
-        m = self.inp.monthly
-        cats = sorted(c for c in m.loc[(m.registry == spec.registry) & (m.measure == spec.measure), "category"].unique()
-                      if c.startswith(dim + ":"))
-        if not cats:
-            return None
-        cols = {}
-        for c in cats:
-            s = P.monthly_series(spec.registry, spec.measure, c, frame=m, drop_incomplete=False, trim=False)
-            cols[c] = s
-        frame = pd.DataFrame(cols)
-        keep = frame.notna().any(axis=1).to_numpy()
-        idx = np.flatnonzero(keep)
-        if not len(idx):
-            return None
-        frame = frame.iloc[idx[0]: idx[-1] + 1]
-        frame = frame.loc[:, frame.fillna(0).sum() > 0]
-        return frame
 
-    def _describe_series(self, spec: SeriesSpec, y: pd.Series) -> str:
-        year = self.cfg.headline_year
-        yr = y[(y.index.year == year)]
-        prev = y[(y.index.year == year - 1)]
-        parts = [f"Coverage {y.index[0]} to {y.index[-1]}; total {fmt_int(np.nansum(y.to_numpy()))} "
-                 f"{self.t(spec.measure)}."]
+def describe_series(s: SeriesResult, year: int | None, tx: Texts) -> str:
+    y = s.y_full
+    parts = [tx.t("series.coverage", start=tx.month(y.index[0], genitive=True), end=tx.month(y.index[-1]),
+                  total=tx.n(f"counts.{s.spec.measure}", float(np.nansum(y.to_numpy()))))]
+    if year is not None:
+        yr = y[y.index.year == year]
+        prev = y[y.index.year == year - 1]
         if len(yr) == 12 and yr.notna().all():
-            s = f"In {year}: {fmt_int(yr.sum())}"
             if len(prev) == 12 and prev.notna().all():
-                s += f" (in {year - 1}: {fmt_int(prev.sum())})"
-            parts.append(s + ".")
-        mx = y.idxmax()
-        parts.append(f"Busiest month: {mx} ({fmt_int(y[mx])}).")
-        return " ".join(parts)
+                parts.append(tx.t("series.in_year_prev", year=year, n=tx.int(yr.sum()), prev_year=year - 1,
+                                  prev=tx.int(prev.sum())))
+            else:
+                parts.append(tx.t("series.in_year", year=year, n=tx.int(yr.sum())))
+    mx = y.idxmax()
+    parts.append(tx.t("series.busiest", month=tx.month(mx), n=tx.int(y[mx])))
+    return " ".join(parts)
+
+
+def render_series(results: ReportResults, tx: Texts) -> Section:
+    """Each configured series as bars and the number in the registry, with its breakdowns."""
+    src = source_line(results, tx)
+    children = []
+    shorthand: dict[str, str] = {}
+    for s in results.series:
+        for a in s.annotations:
+            shorthand.setdefault(event_short(a, tx), tx.t("series.shorthand_item", short=event_short(a, tx),
+                                                          name=event_name(a, tx), date=tx.date(a.date)))
+        title = series_title(s.spec, tx)
+        if s.y_full.notna().sum() == 0:
+            children.append(Section(f"series-{s.spec.id}", title, 3, (Text(tx.t("series.no_values")),)))
+            continue
+        blocks = [Figure(f"series-{s.spec.id}", tx.t("series.caption", title=title, start=tx.month(s.y_full.index[0], genitive=True),
+                                                     end=tx.month(s.y_full.index[-1])),
+                         partial(_draw_series, s, tx), source=src),
+                  Text(describe_series(s, results.headline_year, tx))]
+        for dim, frame in s.breakdowns:
+            totals = frame.sum().astype(int)
+            parts = "; ".join(f"{category_name(c, tx)}: {tx.int(totals[c])}" for c in frame.columns)
+            caption = tx.t("series.breakdown_caption", title=title, dim=tx.t(f"labels.dim.{dim}"), parts=parts)
+            if dim == "basis":
+                caption += " " + tx.t("series.basis_unknown_note")
+            blocks.append(Figure(f"breakdown-{s.spec.id}-{dim}", caption, partial(_draw_breakdown, s, dim, frame, tx),
+                                 source=src))
+        children.append(Section(f"series-{s.spec.id}", title, 3, tuple(blocks)))
+    intro = [Text(tx.t("series.intro"))]
+    if shorthand:
+        intro.append(Text(tx.t("series.shorthand_intro")))
+        intro.append(Bullets(tuple(shorthand[k] for k in sorted(shorthand))))
+    return Section("series", tx.t("sections.series"), 2, tuple(intro), tuple(children))
