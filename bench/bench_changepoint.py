@@ -481,7 +481,7 @@ def _gauss_vs_skchange(args, rng) -> None:
         fc = NormalMeanCost(scale=1.0).fit(y)
         for ms in (1, 2):
             t, out = _time(lambda: S.pelt(fc, pen, ms), 3)
-            rows.append({"n": n, "impl": "analysis fpop_min (search only)", "min_size": ms, "seconds": t,
+            rows.append({"n": n, "impl": "analysis FPOP (search only)", "min_size": ms, "seconds": t,
                          "breaks": len(out.positions)})
         t, r = _time(lambda: detect_changepoints(y, cost=NormalMeanCost(scale=1.0), penalty=pen, pulses=False,
                                                  dependence=False, min_size=1), 3)
