@@ -90,19 +90,39 @@ class _Search:
         return _search.pelt(fc, self.pen, self.min_size, pruning=self.pruning, mbic=1.0 if self.mbic else 0.0,
                             edge=self.edge, edge_pen=self.pen)
 
+    @property
+    def seedable(self) -> bool:
+        """Whether a search without the MBIC log-length terms is a cheaper seed (see :func:`fit_cost`)."""
+        return self.method == "pelt" and self.n_breaks is None and self.mbic
+
+    def seed(self, fc: FittedCost) -> _search.SearchOutput:
+        return _search.pelt(fc, self.pen, self.min_size, pruning=self.pruning, mbic=0.0, edge=self.edge,
+                            edge_pen=self.pen)
+
 
 def fit_cost(cost: Cost, values: np.ndarray, search: _Search, *, pulses: bool, cap: float,
-             fit_kw: dict[str, Any] | None = None) -> tuple[FittedCost, _search.SearchOutput, dict[str, Any]]:
+             fit_kw: dict[str, Any] | None = None, start: FittedCost | None = None,
+             ) -> tuple[FittedCost, _search.SearchOutput, dict[str, Any]]:
     """Fit ``cost``, search, and alternate with the cost's re-estimation until the breaks repeat.
 
     Costs that estimate something from the whole series given a segmentation (the NB
     size, the noise scale, a seasonal profile) are refitted after every search; the loop
     stops when a segmentation and its set of pulses repeat (at most ``max_iter`` rounds of
-    the cost). The estimate is then the one refitted to that segmentation.
+    the cost), or when the re-estimate gives the very same per-period losses as the cost
+    just searched (the search would repeat itself). The estimate is then the one refitted
+    to that segmentation. ``start``: a cost already fitted to this series (from a search
+    with another penalty) whose estimate starts the loop instead of the cost's initial one.
+
+    Under MBIC the first segmentation, which only seeds the first re-estimate, comes from
+    the same search without the log-length terms (the one-function envelope search, several
+    times faster at large n); every later segmentation, the final one included, is the
+    exact MBIC search. The stopping rule is unchanged: the loop ends at a segmentation
+    whose re-estimate reproduces it.
     """
     fit_kw = dict(fit_kw or {})
-    fc = cost.fit(values, pulses=pulses, cap=cap, **fit_kw)
-    out = search.run(fc)
+    fc = start if start is not None else cost.fit(values, pulses=pulses, cap=cap, **fit_kw)
+    seeded = start is None and getattr(search, "seedable", False)
+    out = search.seed(fc) if seeded else search.run(fc)
 
     def state(f, o):
         inl = f.inliers(o.positions) if f.pulses else None
@@ -117,16 +137,33 @@ def fit_cost(cost: Cost, values: np.ndarray, search: _Search, *, pulses: bool, c
         if new is None:
             break
         path.append({k: v for k, v in fc.info.items() if k in ("size", "scale")})
+        same = _same_losses(fc, new)
         fc = new
+        if same and not seeded:
+            break
         out = search.run(fc)
+        seeded = False
         st = state(fc, out)
         if st in seen:
             break
         seen.append(st)
+    if seeded:  # the cost does not re-estimate: the seed is not the answer
+        out = search.run(fc)
     info: dict[str, Any] = {"refits": len(path)}
     if path:
         info["estimate_path"] = path
     return fc, out, info
+
+
+def _same_losses(f: FittedCost, g: FittedCost) -> bool:
+    """Whether two fitted costs give every period the same loss (so any search gives the same answer)."""
+    names = ("a", "b", "c", "lo", "hi") if f.functional else ("S", "par")
+    for nm in names:
+        u = getattr(f, nm, None)
+        v = getattr(g, nm, None)
+        if u is None or v is None or not np.array_equal(u, v):
+            return False
+    return f.cap == g.cap or (math.isnan(f.cap) and math.isnan(g.cap))
 
 
 def _diagnose(fc: FittedCost, positions: tuple[int, ...], season, period) -> dict[str, Any]:
@@ -135,8 +172,9 @@ def _diagnose(fc: FittedCost, positions: tuple[int, ...], season, period) -> dic
     lags = dg.default_lags(int(inl.sum()), period)
     out: dict[str, Any] = {"lags": lags, "inlier": inl, "resid": resid, "ljung_box": None, "lrv_ratio": 1.0}
     if int(inl.sum()) >= MIN_DIAGNOSTIC_N:
-        out["ljung_box"] = dg.ljung_box(resid, positions, inl, lags)
-        out["lrv_ratio"] = dg.long_run_variance_ratio(resid, positions, inl, lags)
+        acf = dg.residual_acf(resid, positions, inl, lags)
+        out["ljung_box"] = dg.ljung_box(resid, positions, inl, lags, acf=acf)
+        out["lrv_ratio"] = dg.long_run_variance_ratio(resid, positions, inl, lags, acf=acf)
     if season is not None and fc.n >= MIN_CYCLES * period:
         out["seasonality"] = dg.seasonality_test(resid, inl, season, period)
     return out
