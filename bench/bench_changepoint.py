@@ -451,8 +451,7 @@ print(json.dumps({"import_analysis": t1 - t0, "first_answer": t2 - t0, "peak_imp
     n_search, _ = _count_searches(lambda: detect_changepoints(y150))
     print(f"\nwhole default call at n=150: {t_call * 1e3:.2f} ms (frames not built); with the segments frame "
           f"{t_frames * 1e3:.2f} ms; one exact MBIC search {t_search * 1e3:.3f} ms; the default call runs "
-          f"{n_search} searches (a seed without log-length terms, then exact MBIC ones: size re-estimation, "
-          "dependence check) plus diagnostics")
+          f"{n_search} searches (size re-estimation, dependence check) plus diagnostics")
 
     # -- every count cost on its own path ----------------------------------------------------
     sizes = [100_000] if args.quick else [100_000, 1_000_000]

@@ -90,19 +90,9 @@ class _Search:
         return _search.pelt(fc, self.pen, self.min_size, pruning=self.pruning, mbic=1.0 if self.mbic else 0.0,
                             edge=self.edge, edge_pen=self.pen)
 
-    @property
-    def seedable(self) -> bool:
-        """Whether a search without the MBIC log-length terms is a cheaper seed (see :func:`fit_cost`)."""
-        return self.method == "pelt" and self.n_breaks is None and self.mbic
-
-    def seed(self, fc: FittedCost) -> _search.SearchOutput:
-        return _search.pelt(fc, self.pen, self.min_size, pruning=self.pruning, mbic=0.0, edge=self.edge,
-                            edge_pen=self.pen)
-
 
 def fit_cost(cost: Cost, values: np.ndarray, search: _Search, *, pulses: bool, cap: float,
-             fit_kw: dict[str, Any] | None = None, start: FittedCost | None = None,
-             ) -> tuple[FittedCost, _search.SearchOutput, dict[str, Any]]:
+             fit_kw: dict[str, Any] | None = None) -> tuple[FittedCost, _search.SearchOutput, dict[str, Any]]:
     """Fit ``cost``, search, and alternate with the cost's re-estimation until the breaks repeat.
 
     Costs that estimate something from the whole series given a segmentation (the NB
@@ -110,23 +100,11 @@ def fit_cost(cost: Cost, values: np.ndarray, search: _Search, *, pulses: bool, c
     stops when a segmentation and its set of pulses repeat (at most ``max_iter`` rounds of
     the cost), or when the re-estimate gives the very same per-period losses as the cost
     just searched (the search would repeat itself). The estimate is then the one refitted
-    to that segmentation. ``start``: a cost already fitted to this series (from a search
-    with another penalty) whose estimate starts the loop instead of the cost's initial one.
-
-    Under MBIC the first segmentation, which only seeds the first re-estimate, comes from
-    the same search without the log-length terms (the one-function envelope search, several
-    times faster at large n); every later segmentation, the final one included, is the
-    exact MBIC search. The stopping rule is unchanged: the loop ends at a segmentation
-    whose re-estimate reproduces it. The searches with a dependence-inflated penalty
-    (:class:`_Scaled`) are not seeded: on strongly autocorrelated count series
-    (``bench/bench_changepoint.py``, latent AR(1) NB) a seeded re-run reached other fixed
-    points, some of them false alarms, while the seed of the first fit left the answers as
-    they were.
+    to that segmentation.
     """
     fit_kw = dict(fit_kw or {})
-    fc = start if start is not None else cost.fit(values, pulses=pulses, cap=cap, **fit_kw)
-    seeded = start is None and getattr(search, "seedable", False)
-    out = search.seed(fc) if seeded else search.run(fc)
+    fc = cost.fit(values, pulses=pulses, cap=cap, **fit_kw)
+    out = search.run(fc)
 
     def state(f, o):
         inl = f.inliers(o.positions) if f.pulses else None
@@ -143,16 +121,13 @@ def fit_cost(cost: Cost, values: np.ndarray, search: _Search, *, pulses: bool, c
         path.append({k: v for k, v in fc.info.items() if k in ("size", "scale")})
         same = _same_losses(fc, new)
         fc = new
-        if same and not seeded:
+        if same:
             break
         out = search.run(fc)
-        seeded = False
         st = state(fc, out)
         if st in seen:
             break
         seen.append(st)
-    if seeded:  # the cost does not re-estimate: the seed is not the answer
-        out = search.run(fc)
     info: dict[str, Any] = {"refits": len(path)}
     if path:
         info["estimate_path"] = path

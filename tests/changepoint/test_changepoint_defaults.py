@@ -302,9 +302,9 @@ def test_kernel_cache_folder_follows_the_environment(monkeypatch, tmp_path):
 
 @pytest.mark.parametrize("seed", range(6))
 def test_default_answer_is_the_exact_mbic_optimum_of_its_fitted_cost(seed):
-    # the first segmentation of the size iteration comes from a search without the log-length
-    # terms; the reported one must still be the exact MBIC optimum under the reported size,
-    # and a fixed point of the size re-estimation
+    # the size iteration stops early when a re-estimate repeats the losses; the reported answer
+    # must still be the exact MBIC optimum under the reported size, and a fixed point of the
+    # size re-estimation
     rng = np.random.default_rng(seed)
     mu = np.repeat(rng.uniform(2, 15, 4), [40, 25, 50, 35])
     y = rng.negative_binomial(4.0, 4.0 / (4.0 + mu)).astype(float)
