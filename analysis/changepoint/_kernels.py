@@ -33,6 +33,10 @@ Exactness of the pruning (why no optimum is ever lost):
   future losses. With the bounded loss ``min(dev_i(x), cap)`` of a level-plus-pulses
   model each piece is split where an observation enters or leaves its inlier interval.
   The few candidates the edge prices concern are evaluated directly.
+* :func:`fpop_plain` — the same envelope as :func:`fpop_min` for the plain loss without
+  edge prices (the Gaussian-mean and plain count searches), with the cut, the new
+  observation and the evaluation in one sweep per step; its evaluation takes each
+  piece's candidate at its minimum over the whole domain, which is exact (see there).
 * :func:`fpop` — any penalty, including R changepoint's MBIC: every candidate keeps a
   list of pieces where it may still be optimal. With the log-length term, ``g_s(x) =
   f_s(x) + mbic * log(t - s)``; a candidate is dropped at ``x`` (i) where a *newer* one
@@ -952,6 +956,176 @@ def fpop_min(a, b, c, lo_i, hi_i, cap, pen, min_size, prev, layer, dlo, dhi, edg
     return F, last, maxp, maxp
 
 
+# =============================================================== FPOP, plain loss, no edge price
+def fpop_plain(a, b, c, pen, min_size, prev, layer, dlo, dhi, cap0):
+    """:func:`fpop_min` for the plain (unbounded) loss without edge prices, in one pass per step.
+
+    The same recursion and the same lower envelope as :func:`fpop_min`, organised for
+    speed: every step adds observation ``s_new - 1``, cuts the envelope at the new
+    candidate's level and evaluates ``F(t)`` in one sweep over the pieces (written to a
+    scratch list and copied back). The piece lists are never reallocated inside the
+    sweep (:func:`_plain_steps` stops when they are nearly full, and is resumed on longer
+    lists), which lets the compiler keep them in registers.
+
+    Why the evaluation needs no clipping to a piece's interval: a piece carries the full
+    cumulative loss ``f_o`` of its candidate ``o``, and ``f_o >= envelope`` everywhere.
+    So ``min over the domain of f_o >= min of the envelope`` for every piece, with
+    equality for the piece holding the envelope's minimiser. The minimum over pieces of
+    their candidate's minimum over the domain ``[dlo, dhi]`` is therefore the envelope's
+    minimum, exactly. ``cap0``: starting length of the piece lists (they grow as needed).
+    Returns ``(F, last, max_pieces, max_pieces)``.
+    """
+    n = a.shape[0]
+    F = np.full(n + 1, _INF)
+    last = np.full(n + 1, -1, dtype=np.int64)
+    if not layer:
+        F[0] = -pen
+    cap_p = max(cap0, 4)
+    P = np.empty((5, cap_p))
+    PO = np.empty(cap_p, dtype=np.int64)
+    T = np.empty((5, cap_p))
+    TO = np.empty(cap_p, dtype=np.int64)
+    t = min_size
+    npc = 0
+    maxp = 0
+    while t <= n:
+        t, npc, maxp = _plain_steps(a, b, c, pen, min_size, prev, layer, dlo, dhi, F, last, P, PO, T, TO, t, npc,
+                                    maxp)
+        if t <= n:
+            cap_p = 4 * cap_p
+            P2 = np.empty((5, cap_p))
+            P2[:, :npc] = P[:, :npc]
+            PO2 = np.empty(cap_p, dtype=np.int64)
+            PO2[:npc] = PO[:npc]
+            P = P2
+            PO = PO2
+            T = np.empty((5, cap_p))
+            TO = np.empty(cap_p, dtype=np.int64)
+    return F, last, maxp, maxp
+
+
+def _plain_steps(a, b, c, pen, min_size, prev, layer, dlo, dhi, F, last, P, PO, T, TO, t0, npc, maxp):
+    """Steps ``t0, t0 + 1, ...`` of :func:`fpop_plain`; stops early when the lists may overflow.
+
+    ``P``/``T``: rows lower end, upper end, and the piece's ``A, B, C``; ``PO``/``TO`` its
+    candidate. Returns ``(next t, number of pieces, max pieces)``.
+    """
+    n = a.shape[0]
+    room = P.shape[1]
+    PL = P[0]
+    PH = P[1]
+    PA = P[2]
+    PB = P[3]
+    PC = P[4]
+    TL = T[0]
+    TH = T[1]
+    TA = T[2]
+    TB = T[3]
+    TC = T[4]
+    for t in range(t0, n + 1):
+        if 2 * npc + 2 > room:
+            return t, npc, maxp
+        s_new = t - min_size
+        if layer:
+            lev = prev[s_new]
+        else:
+            lev = F[s_new] + pen
+        wa = 0.0
+        wb = 0.0
+        wc = 0.0
+        for i in range(s_new, t):
+            wa += a[i]
+            wb += b[i]
+            wc += c[i]
+        q = 0
+        if npc == 0:
+            if lev < _INF:
+                TL[0] = dlo
+                TH[0] = dhi
+                TA[0] = 0.0
+                TB[0] = 0.0
+                TC[0] = lev
+                TO[0] = s_new
+                q = 1
+        else:
+            i = s_new - 1
+            ai = a[i]
+            bi = b[i]
+            ci = c[i]
+            if lev < _INF:
+                # add observation i; keep where a piece is at most the new level, the new candidate elsewhere
+                cs = dlo
+                for p in range(npc):
+                    A = PA[p] + ai
+                    B = PB[p] + bi
+                    C = PC[p] + ci
+                    keep, kl, kh = _sublevel(A, B, C, lev, PL[p], PH[p])  # noqa: F821 - bound per cost
+                    if not keep or not kl < kh:
+                        continue
+                    if cs < kl:
+                        if q > 0 and TO[q - 1] == s_new:
+                            TH[q - 1] = kl
+                        else:
+                            TL[q] = cs
+                            TH[q] = kl
+                            TA[q] = 0.0
+                            TB[q] = 0.0
+                            TC[q] = lev
+                            TO[q] = s_new
+                            q += 1
+                    TL[q] = kl
+                    TH[q] = kh
+                    TA[q] = A
+                    TB[q] = B
+                    TC[q] = C
+                    TO[q] = PO[p]
+                    q += 1
+                    cs = kh
+                if cs < dhi or q == 0:
+                    if q > 0 and TO[q - 1] == s_new:
+                        TH[q - 1] = dhi
+                    else:
+                        TL[q] = cs
+                        TH[q] = dhi
+                        TA[q] = 0.0
+                        TB[q] = 0.0
+                        TC[q] = lev
+                        TO[q] = s_new
+                        q += 1
+            else:
+                for p in range(npc):
+                    TL[q] = PL[p]
+                    TH[q] = PH[p]
+                    TA[q] = PA[p] + ai
+                    TB[q] = PB[p] + bi
+                    TC[q] = PC[p] + ci
+                    TO[q] = PO[p]
+                    q += 1
+        npc = q
+        # copy back and evaluate: each piece's candidate at its minimum over the domain
+        best = _INF
+        arg = -1
+        for p in range(npc):
+            A = TA[p]
+            B = TB[p]
+            C = TC[p]
+            o = TO[p]
+            PL[p] = TL[p]
+            PH[p] = TH[p]
+            PA[p] = A
+            PB[p] = B
+            PC[p] = C
+            PO[p] = o
+            v, _x = _pmin(A + wa, B + wb, C, dlo, dhi)  # noqa: F821
+            if v < best:
+                best = v
+                arg = o
+        if npc > maxp:
+            maxp = npc
+        F[t] = best + wc
+        last[t] = arg
+    return n + 1, npc, maxp
+
 def _put_const(QL, QH, QA, QB, QC, QO, q, lo, hi, level, owner):
     if q > 0 and QO[q - 1] == owner and QA[q - 1] == 0.0 and QB[q - 1] == 0.0 and QH[q - 1] >= lo:
         QH[q - 1] = hi
@@ -1112,7 +1286,7 @@ def best_split(S, y, par, a, b, min_size):
 class Kernels:
     """The compiled kernels of one cost (built lazily, one compilation per cost and kernel)."""
 
-    _ONE_PARAM = ("fpop", "fpop_min", "inlier_bounds", "plain_segcosts", "robust_fit")
+    _ONE_PARAM = ("fpop", "fpop_min", "fpop_plain", "inlier_bounds", "plain_segcosts", "robust_fit")
     _ANY = ("pelt", "segcosts", "best_split")
 
     def __init__(self, tag: str, bindings: dict):
@@ -1133,7 +1307,8 @@ class Kernels:
                 helpers = {"_root": _bound(self, "_root"), "_sublevel": _bound(self, "_sublevel"),
                            "_pmin": _bound(self, "_pmin"), "_alive_parts": _bound(self, "_alive_parts"),
                            "_overwrite": _bound(self, "_overwrite"), "_put_const": _bound(self, "_put_const"),
-                           "_window_min": _bound(self, "_window_min"), "robust_fit": _bound(self, "robust_fit")}
+                           "_window_min": _bound(self, "_window_min"), "robust_fit": _bound(self, "robust_fit"),
+                           "_plain_steps": _bound(self, "_plain_steps")}
             elif "_segcost" not in self._bindings:
                 helpers = {"_segcost": _bound(self, "_segcost_plain")}
             fn = specialize(template, self.tag, {**self._bindings, **helpers})
@@ -1157,6 +1332,8 @@ def _bound(k: Kernels, name: str):
             helpers = {"_neg_parts": _bound(k, "_neg_parts"), "_append": _bound(k, "_append")}
         elif name == "_append":
             helpers = {}
+        elif name == "_plain_steps":
+            helpers = {"_sublevel": _bound(k, "_sublevel"), "_pmin": _bound(k, "_pmin")}
         elif name in ("_overwrite", "_put_const"):
             helpers = {}
         elif name in ("_window_min", "robust_fit"):

@@ -98,7 +98,9 @@ def fit_cost(cost: Cost, values: np.ndarray, search: _Search, *, pulses: bool, c
     Costs that estimate something from the whole series given a segmentation (the NB
     size, the noise scale, a seasonal profile) are refitted after every search; the loop
     stops when a segmentation and its set of pulses repeat (at most ``max_iter`` rounds of
-    the cost). The estimate is then the one refitted to that segmentation.
+    the cost), or when the re-estimate gives the very same per-period losses as the cost
+    just searched (the search would repeat itself). The estimate is then the one refitted
+    to that segmentation.
     """
     fit_kw = dict(fit_kw or {})
     fc = cost.fit(values, pulses=pulses, cap=cap, **fit_kw)
@@ -117,7 +119,10 @@ def fit_cost(cost: Cost, values: np.ndarray, search: _Search, *, pulses: bool, c
         if new is None:
             break
         path.append({k: v for k, v in fc.info.items() if k in ("size", "scale")})
+        same = _same_losses(fc, new)
         fc = new
+        if same:
+            break
         out = search.run(fc)
         st = state(fc, out)
         if st in seen:
@@ -129,14 +134,26 @@ def fit_cost(cost: Cost, values: np.ndarray, search: _Search, *, pulses: bool, c
     return fc, out, info
 
 
+def _same_losses(f: FittedCost, g: FittedCost) -> bool:
+    """Whether two fitted costs give every period the same loss (so any search gives the same answer)."""
+    names = ("a", "b", "c", "lo", "hi") if f.functional else ("S", "par")
+    for nm in names:
+        u = getattr(f, nm, None)
+        v = getattr(g, nm, None)
+        if u is None or v is None or not np.array_equal(u, v):
+            return False
+    return f.cap == g.cap or (math.isnan(f.cap) and math.isnan(g.cap))
+
+
 def _diagnose(fc: FittedCost, positions: tuple[int, ...], season, period) -> dict[str, Any]:
     inl = fc.inliers(positions)
     resid = fc.pearson_residuals(positions)
     lags = dg.default_lags(int(inl.sum()), period)
     out: dict[str, Any] = {"lags": lags, "inlier": inl, "resid": resid, "ljung_box": None, "lrv_ratio": 1.0}
     if int(inl.sum()) >= MIN_DIAGNOSTIC_N:
-        out["ljung_box"] = dg.ljung_box(resid, positions, inl, lags)
-        out["lrv_ratio"] = dg.long_run_variance_ratio(resid, positions, inl, lags)
+        acf = dg.residual_acf(resid, positions, inl, lags)
+        out["ljung_box"] = dg.ljung_box(resid, positions, inl, lags, acf=acf)
+        out["lrv_ratio"] = dg.long_run_variance_ratio(resid, positions, inl, lags, acf=acf)
     if season is not None and fc.n >= MIN_CYCLES * period:
         out["seasonality"] = dg.seasonality_test(resid, inl, season, period)
     return out

@@ -84,10 +84,11 @@ def residual_acf(resid: np.ndarray, positions: tuple[int, ...], inlier: np.ndarr
     return out
 
 
-def ljung_box(resid: np.ndarray, positions: tuple[int, ...], inlier: np.ndarray, lags: int) -> DiagnosticTest:
-    """Ljung–Box test of no autocorrelation in the segment residuals."""
+def ljung_box(resid: np.ndarray, positions: tuple[int, ...], inlier: np.ndarray, lags: int, *,
+              acf: np.ndarray | None = None) -> DiagnosticTest:
+    """Ljung–Box test of no autocorrelation in the segment residuals (``acf``: see :func:`residual_acf`)."""
     m = int(np.sum(inlier))
-    r = residual_acf(resid, positions, inlier, lags)
+    r = residual_acf(resid, positions, inlier, lags) if acf is None else np.asarray(acf, dtype=float)
     k = np.arange(1, lags + 1)
     q = float(m * (m + 2) * np.sum(r * r / np.maximum(m - k, 1)))
     from scipy import stats
@@ -97,7 +98,7 @@ def ljung_box(resid: np.ndarray, positions: tuple[int, ...], inlier: np.ndarray,
 
 
 def long_run_variance_ratio(resid: np.ndarray, positions: tuple[int, ...], inlier: np.ndarray,
-                            lags: int) -> float:
+                            lags: int, *, acf: np.ndarray | None = None) -> float:
     """Estimated ``1 + 2 sum_k rho_k`` of the segment residuals (at least 1).
 
     ``rho_k`` is taken from a geometric decay ``c phi^k`` fitted by least squares to the
@@ -105,25 +106,28 @@ def long_run_variance_ratio(resid: np.ndarray, positions: tuple[int, ...], inlie
     level seen through count or measurement noise), which gives
     ``1 + 2 c phi / (1 - phi)`` with ``0 <= phi <= 0.95``. Within-segment centring biases
     every ``rho_k`` down by about ``1 / (segment length)``; that bias is added back.
+    ``acf``: the autocorrelations from :func:`residual_acf`, if already computed.
     """
-    r = residual_acf(resid, positions, inlier, lags)
+    r = residual_acf(resid, positions, inlier, lags) if acf is None else np.asarray(acf, dtype=float)
     if not np.any(r):
         return 1.0
     n = int(np.sum(inlier))
     nseg = len(positions) + 1
     r = r + nseg / max(n, 1)
     k = np.arange(1, lags + 1, dtype=float)
-    best = (math.inf, 0.0, 0.0)
-    for phi in np.linspace(0.0, 0.95, 96):
-        g = phi ** k
-        gg = float(g @ g)
-        c = float(r @ g) / gg if gg > 0 else 0.0
-        c = min(max(c, 0.0), 1.0)
-        sse = float(np.sum((r - c * g) ** 2))
-        if sse < best[0]:
-            best = (sse, c, phi)
-    _sse, c, phi = best
-    return float(max(1.0, 1.0 + 2.0 * c * phi / (1.0 - phi)))
+    phis = _PHI_GRID
+    G = phis[:, None] ** k[None, :]  # one row per phi on the grid
+    gg = np.einsum("ij,ij->i", G, G)
+    c = np.divide(G @ r, gg, out=np.zeros(phis.size), where=gg > 0)
+    c = np.clip(c, 0.0, 1.0)
+    sse = np.sum((r[None, :] - c[:, None] * G) ** 2, axis=1)
+    j = int(np.argmin(sse))  # the first of equal minima, smallest phi
+    cj, phi = float(c[j]), float(phis[j])
+    return float(max(1.0, 1.0 + 2.0 * cj * phi / (1.0 - phi)))
+
+
+#: grid of the AR decay in :func:`long_run_variance_ratio`
+_PHI_GRID = np.linspace(0.0, 0.95, 96)
 
 
 def seasonality_test(resid: np.ndarray, inlier: np.ndarray, season: np.ndarray, period: int) -> DiagnosticTest:

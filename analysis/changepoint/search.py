@@ -82,6 +82,9 @@ def _stats(fc: FittedCost) -> tuple[np.ndarray, np.ndarray]:
 def _run(fc: FittedCost, pen: float, min_size: int, prev: np.ndarray, layer: bool, use_fp: bool,
          mbic: bool, edge: int, edge_pen: float):
     k = fc.kernels
+    if use_fp and mbic == 0.0 and not math.isfinite(fc.cap) and (layer or edge == 0):
+        F, last, mx, mp = k.fpop_plain(fc.a, fc.b, fc.c, float(pen), int(min_size), prev, layer, fc.dlo, fc.dhi, 64)
+        return F, last, int(mx), int(mp)
     if use_fp and mbic == 0.0:
         F, last, mx, mp = k.fpop_min(fc.a, fc.b, fc.c, fc.lo, fc.hi, fc.cap, float(pen), int(min_size), prev,
                                      layer, fc.dlo, fc.dhi, int(edge), float(edge_pen))

@@ -298,3 +298,24 @@ def test_kernel_cache_folder_follows_the_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(tmp_path / "a"))
     folder = _jit.cache_folder()
     assert folder.is_relative_to(tmp_path / "a") and folder.name == "numba"
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_default_answer_is_the_exact_mbic_optimum_of_its_fitted_cost(seed):
+    # the size iteration stops early when a re-estimate repeats the losses; the reported answer
+    # must still be the exact MBIC optimum under the reported size, and a fixed point of the
+    # size re-estimation
+    rng = np.random.default_rng(seed)
+    mu = np.repeat(rng.uniform(2, 15, 4), [40, 25, 50, 35])
+    y = rng.negative_binomial(4.0, 4.0 / (4.0 + mu)).astype(float)
+    y[rng.integers(0, y.size)] += 40  # a mass listing
+    res = detect_changepoints(y, dependence=False)
+    fc = res.fitted_cost
+    pen = res.penalty_value
+    again = S.pelt(fc, pen, res.min_size, mbic=1.0, edge=3, edge_pen=pen)
+    assert again.positions == res.positions
+    assert again.objective == pytest.approx(res.objective, rel=1e-12)
+    # re-estimating the size on the answer and searching again gives the answer back
+    inl = fc.inliers(res.positions)
+    refit = fc.cost.refit(fc, res.positions, inl)
+    assert S.pelt(refit, pen, res.min_size, mbic=1.0, edge=3, edge_pen=pen).positions == res.positions

@@ -225,3 +225,48 @@ def test_get_cost_names_and_errors():
         detect_changepoints(np.array([1.5, 2, 3, 4]), cost="poisson")
     with pytest.raises(ModelError):
         NegBinCost(dispersion="nope")
+
+
+def _op_reference(y: np.ndarray, pen: float, min_size: int, cost) -> np.ndarray:
+    """Optimal partitioning with no pruning (Jackson et al. 2005): ``F(t)`` for every ``t``,
+    with the segment cost from ``cost(seg)`` (an independent reference cost)."""
+    n = y.size
+    F = np.full(n + 1, np.inf)
+    F[0] = -pen
+    for t in range(min_size, n + 1):
+        F[t] = min(F[s] + pen + cost(y[s:t]) for s in range(0, t - min_size + 1))
+    return F
+
+
+@pytest.mark.parametrize("min_size", [1, 2, 4])
+def test_plain_gaussian_fpop_equals_unpruned_optimal_partitioning(min_size):
+    # every F(t), not only the final optimum, equals the unpruned recursion
+    rng = np.random.default_rng(11)
+    mu = np.repeat([0.0, 2.5, -1.0, -1.3, 4.0], 50)
+    y = np.round(mu + rng.normal(0, 1, mu.size), 3)
+    ssq = lambda seg: float(np.sum((seg - seg.mean()) ** 2))  # noqa: E731 - unit-variance Gaussian cost
+    fc = NormalMeanCost(scale=1.0).fit(y)
+    for pen in (0.5, 2 * math.log(y.size), 30.0):
+        ref = _op_reference(y, pen, min_size, ssq)
+        F, last, _mx, _mp = fc.kernels.fpop_plain(fc.a, fc.b, fc.c, pen, min_size, np.empty(0), False,
+                                                  fc.dlo, fc.dhi, 64)
+        ok = np.isfinite(ref)
+        assert np.array_equal(ok, np.isfinite(F))
+        # the package's cost is RSS up to rounding; F(t) within 1e-9 relative of the reference
+        np.testing.assert_allclose(F[ok], ref[ok], rtol=1e-9, atol=1e-8)
+        out = S.pelt(fc, pen, min_size)
+        assert objective(y, out.positions, ssq, pen) == pytest.approx(ref[-1], rel=1e-10, abs=1e-8)
+
+
+def test_plain_fpop_grows_its_piece_lists_exactly():
+    # lists started at 4 entries must grow (resuming the sweep) without changing any F(t)
+    rng = np.random.default_rng(5)
+    y = np.round(np.cumsum(rng.normal(0, 1, 300)), 3)
+    fc = NormalMeanCost(scale=1.0).fit(y)
+    ssq = lambda seg: float(np.sum((seg - seg.mean()) ** 2))  # noqa: E731
+    for pen, ms in ((10.0, 1), (1000.0, 2)):
+        ref = _op_reference(y, pen, ms, ssq)
+        F, _last, mx, _mp = fc.kernels.fpop_plain(fc.a, fc.b, fc.c, pen, ms, np.empty(0), False, fc.dlo, fc.dhi, 4)
+        assert mx > 4
+        ok = np.isfinite(ref)
+        np.testing.assert_allclose(F[ok], ref[ok], rtol=1e-9, atol=1e-8)

@@ -198,6 +198,8 @@ class FittedOneParameter(FittedCost):
     kernels: Kernels = field(default=None, repr=False)
     #: per-period multiplier of the segment level (seasonal profile), or None
     profile: np.ndarray | None = field(default=None, repr=False)
+    #: bounded-loss segment fits already computed, by ``(start, end)``
+    _fits: dict = field(default_factory=dict, repr=False, compare=False)
 
     functional: ClassVar[bool] = True
 
@@ -227,9 +229,14 @@ class FittedOneParameter(FittedCost):
         """``(cost, x)`` of one segment: the (bounded-loss) minimum and its parameter."""
         s, e = int(start), int(end)
         if self.pulses:
-            v, x = self.kernels.robust_fit(self.a, self.b, self.c, self.lo, self.hi, self.cap, s, e,
-                                           self.dlo, self.dhi)
-            return float(v), float(x)
+            # a sort of the segment's inlier bounds: kept, since diagnostics ask for the same segments often
+            hit = self._fits.get((s, e))
+            if hit is None:
+                v, x = self.kernels.robust_fit(self.a, self.b, self.c, self.lo, self.hi, self.cap, s, e,
+                                               self.dlo, self.dhi)
+                hit = (float(v), float(x))
+                self._fits[(s, e)] = hit
+            return hit
         starts = np.array([s], dtype=np.int64)
         ends = np.array([e], dtype=np.int64)
         v = float(self.kernels.plain_segcosts(starts, ends, self.cA, self.cB, self.cC, self.dlo, self.dhi)[0])
