@@ -216,12 +216,15 @@ def _fit(data: _Data, start: np.ndarray, family: str, theta0: float | None, *, m
         if phi is not None and ((phi >= hi and dphi > 0) or (phi <= lo and dphi < 0)):
             dphi = 0.0
         decrement = abs(float(score @ delta)) + abs(g * dphi)
+        # below the rounding error of the log-likelihood the line search cannot rank candidates: take the
+        # Newton step (inside the stationary region) and let the decrement decide convergence
+        noise_level = step_ok and decrement < 1e-9 * (abs(ll) + 1.0)
         t = 1.0
         while True:
             cand = params + t * delta
             cphi = None if phi is None else float(np.clip(phi + t * dphi, lo, hi))
             ll_c, nu_c, _ = ll_at(cand, cphi)
-            if np.isfinite(ll_c) and ll_c >= ll - 1e-13 * (abs(ll) + 1.0):
+            if np.isfinite(ll_c) and (ll_c >= ll - 1e-13 * (abs(ll) + 1.0) or noise_level):
                 break
             t /= 2.0
             if t < 1e-12:
