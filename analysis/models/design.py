@@ -75,6 +75,30 @@ def as_period_index(index: pd.Index) -> pd.PeriodIndex:
                      f"{type(index).__name__}")
 
 
+def _count_values(y: pd.Series) -> np.ndarray:
+    """The values of ``y`` as floats, if they are real numbers (missing values become NaN).
+
+    Integer, float and pandas' nullable numeric dtypes are read; an object column is read
+    when every non-missing element is an int or a float. Booleans, strings (even of
+    digits), dates, durations and complex numbers are refused: a count series that holds
+    them was built wrongly, and reading them as numbers would hide that.
+    """
+    dt = y.dtype
+    what = f"y must hold numbers (counts), not values of dtype {dt}"
+    if pd.api.types.is_bool_dtype(dt) or pd.api.types.is_complex_dtype(dt):
+        raise ModelError(what)
+    if pd.api.types.is_integer_dtype(dt) or pd.api.types.is_float_dtype(dt):
+        return y.to_numpy(dtype=float, na_value=np.nan)
+    if pd.api.types.is_object_dtype(dt):
+        items = [v for v in y.tolist() if not (v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)))]
+        bad = [v for v in items if isinstance(v, bool | np.bool_) or not isinstance(v, int | float | np.integer |
+                                                                                     np.floating)]
+        if bad:
+            raise ModelError(f"y must hold numbers (counts), not {type(bad[0]).__name__} values such as {bad[0]!r}")
+        return np.array([np.nan if (v is None or v is pd.NA) else float(v) for v in y.tolist()], dtype=float)
+    raise ModelError(what)
+
+
 def check_counts(y: pd.Series) -> tuple[pd.PeriodIndex, np.ndarray]:
     """Validate a count series and return its periods and values as floats.
 
@@ -97,10 +121,10 @@ def check_counts(y: pd.Series) -> tuple[pd.PeriodIndex, np.ndarray]:
             k = int(np.argmax(gaps != 1))
             raise ModelError(f"y is not a regular series: {idx[k]} is followed by {idx[k + 1]}; "
                              f"fill periods without events with 0 and cut uncovered periods")
-    try:
-        vals = pd.to_numeric(y, errors="raise").to_numpy(dtype=float, na_value=np.nan)
-    except (TypeError, ValueError) as exc:
-        raise ModelError("y must hold numbers (counts)") from exc
+    vals = _count_values(y)
+    inf = np.isinf(vals)
+    if inf.any():
+        raise ModelError(f"y has {int(inf.sum())} infinite value(s) (first at {idx[int(np.argmax(inf))]})")
     miss = np.isnan(vals)
     if miss.any():
         where = ", ".join(str(p) for p in idx[miss][:5])

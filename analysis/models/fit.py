@@ -25,7 +25,7 @@ from .design import (
     check_rank,
 )
 from .diagnostics import cameron_trivedi, default_lags, ljung_box, overdispersion_lr
-from .interventions import MIN_SIDE, Intervention, Pulse, periods_per_year
+from .interventions import MIN_SIDE, Intervention, Pulse, periods_per_year, read_interventions, read_min_side
 from .likelihood import FitOutput, NotIdentified, Problem, fit_problem
 from .outliers import MAX_PULSE_SHARE, FitState, search_pulses
 from .results import CountModelResult
@@ -146,7 +146,9 @@ def fit_count_model(
         apply to annual series (noted in ``meta``).
     interventions : mapping of name to intervention, optional
         Built with :func:`step`, :func:`pulse`, :func:`ramp`, :func:`level_and_slope`
-        or :func:`steps_from_breaks`; each coefficient is labelled by its name.
+        or :func:`steps_from_breaks`; each coefficient is labelled by its name, so a
+        bare list of interventions is refused (a list of ``(name, intervention)``
+        pairs is read as a mapping).
     exog : DataFrame or Series, optional
         Extra log-linear columns on the same ``PeriodIndex`` (e.g. the number of
         Fridays in the month, when a registry is updated on Fridays).
@@ -178,7 +180,9 @@ def fit_count_model(
     Raises
     ------
     ModelError
-        Negative, non-integer or missing counts; irregular index; an intervention
+        ``y`` not a Series of real numbers; an argument of the wrong type (for example
+        ``interventions`` a list of unnamed interventions or a string); negative,
+        non-integer, infinite or missing counts; irregular index; an intervention
         outside the series or with fewer than ``min_side`` observations on a side;
         interventions too close to be told apart; a collinear design; a series too
         short to model (fewer than 8 modelled observations, or fewer than 4 more than
@@ -232,7 +236,10 @@ def fit_count_model(
         raise ModelError("fourier_order must be a whole number from 1 to 6")
     if isinstance(ar, bool) or not isinstance(ar, (int, np.integer)) or ar < 0:
         raise ModelError(f"ar must be a non-negative whole number, not {ar!r}")
-    interventions = dict(interventions or {})
+    interventions = read_interventions(interventions)
+    min_side = read_min_side(min_side)
+    if isinstance(fourier_order, bool) or not isinstance(fourier_order, int | np.integer):
+        raise ModelError(f"fourier_order must be a whole number, not {fourier_order!r}")
 
     index, values = check_counts(y)
     pulse_arg = _read_pulses(pulses, index)

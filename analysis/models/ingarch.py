@@ -59,7 +59,14 @@ from .design import (
 from .diagnostics import cameron_trivedi, default_lags, ljung_box, overdispersion_lr
 from .dynamics import Persistence, long_run_effects, persistence
 from .fit import FAMILIES, _pulse_terms, _read_pulses, input_hash, pulse_name
-from .interventions import MIN_SIDE, Intervention, check_placement, periods_per_year
+from .interventions import (
+    MIN_SIDE,
+    Intervention,
+    check_placement,
+    periods_per_year,
+    read_interventions,
+    read_min_side,
+)
 from .likelihood import THETA_BOUNDS, Counts, Problem, mean_and_derivative, theta_standard_errors
 from .outliers import MAX_PULSE_SHARE, FitState, search_pulses
 from .results import CountModelResult, affected_periods, effect_kind, make_counterfactual
@@ -209,12 +216,15 @@ def _fit(data: _Data, start: np.ndarray, family: str, theta0: float | None, *, m
         if phi is not None and ((phi >= hi and dphi > 0) or (phi <= lo and dphi < 0)):
             dphi = 0.0
         decrement = abs(float(score @ delta)) + abs(g * dphi)
+        # below the rounding error of the log-likelihood the line search cannot rank candidates: take the
+        # Newton step (inside the stationary region) and let the decrement decide convergence
+        noise_level = step_ok and decrement < 1e-9 * (abs(ll) + 1.0)
         t = 1.0
         while True:
             cand = params + t * delta
             cphi = None if phi is None else float(np.clip(phi + t * dphi, lo, hi))
             ll_c, nu_c, _ = ll_at(cand, cphi)
-            if np.isfinite(ll_c) and ll_c >= ll - 1e-13 * (abs(ll) + 1.0):
+            if np.isfinite(ll_c) and (ll_c >= ll - 1e-13 * (abs(ll) + 1.0) or noise_level):
                 break
             t /= 2.0
             if t < 1e-12:
@@ -269,8 +279,9 @@ class IngarchResult(CountModelResult):
     :meth:`long_run` gives ``gamma / (1 - a - b)`` with an interval, or the reason it is
     not reported.
 
-    Intervals of the intervention effects (immediate and long-run) and their p-values are,
-    by default, **parametric bootstrap-t** intervals (``n_boot`` series simulated from the
+    Long-run effects have Fieller intervals by default (see :meth:`long_run`). Intervals
+    of the immediate effects and their p-values are, by default, **parametric
+    bootstrap-t** intervals (``n_boot`` series simulated from the
     fit, refitted with the same outlier periods; ``t* = (gamma* - gamma) / se*``): in
     short series the persistence ``a + b`` is estimated too low and the immediate effect
     too high, and Wald intervals cover too little (see ``bench/bench_models.py``). The
@@ -340,6 +351,11 @@ class IngarchResult(CountModelResult):
                 grad[ks] = grad[ks + 1] = p[j] / d ** 2
                 row[f"{e}__lr"] = p[j] / d
                 row[f"{e}__lr_se"] = float(np.sqrt(max(grad @ cov @ grad, 0.0)))
+                # the pieces of Fieller's pivot for gamma / (1 - a - b)
+                row[f"{e}__d"] = d
+                row[f"{e}__v_gg"] = float(cov[j, j])
+                row[f"{e}__v_gd"] = -float(cov[j, ks] + cov[j, ks + 1])
+                row[f"{e}__v_dd"] = float(cov[ks, ks] + 2 * cov[ks, ks + 1] + cov[ks + 1, ks + 1])
             rows.append(row)
         frame = pd.DataFrame(rows)
         self._cache["boot"] = frame
@@ -408,17 +424,35 @@ class IngarchResult(CountModelResult):
         return out
 
     def long_run(self, alpha: float = 0.05, method: str | None = None) -> pd.DataFrame:
-        """Long-run effects ``gamma / (1 - a - b)``: bootstrap-t intervals by default, delta method with ``"delta"``.
+        """Long-run effects ``gamma / (1 - a - b)`` with Fieller intervals, or the reason they are not reported.
 
-        Refused, with the reason, when the interval of ``a + b`` reaches 1 (see
-        :mod:`analysis.models.dynamics`).
+        ``method``: ``None`` or ``"fieller"`` (default) for Fieller's interval of the
+        ratio (see :mod:`analysis.models.dynamics`), ``"delta"`` for the delta-method
+        interval, ``"bootstrap"`` for a parametric bootstrap-t of the ratio (with the
+        delta-method standard error as its scale). Both quantiles come from
+        :meth:`conf_int`'s ``"adjusted"`` method (t on the residual degrees of freedom for
+        NB2, normal for Poisson). Refused, with the reason, when the interval of ``a + b``
+        reaches 1 — exactly when Fieller's set is unbounded.
+
+        Notes
+        -----
+        Fieller is the default because the ratio's distribution is skewed when ``1 - a -
+        b`` is imprecise, which the other two ignore. On 1,000 simulated NB2
+        INGARCH(1,1) series of 150 months (theta = 10, long-run effect 1.0; the INGARCH
+        settings of ``bench/bench_models.py``, its seeds), among the series where the
+        long run is reported, the nominal 95% intervals covered 0.903 (delta), 0.913
+        (bootstrap-t) and 0.962 (Fieller) at ``a + b = 0.7``, and 0.852, 0.870 and 0.947
+        at ``a + b = 0.85``.
         """
+        method = method or "fieller"
+        if method not in ("fieller", "delta", "bootstrap"):
+            raise ModelError(f"method must be 'fieller', 'delta' or 'bootstrap', not {method!r}")
         q, cov = self._quantile_cov(alpha, "adjusted")
         kinds = {n: effect_kind(iv) for n, iv in self.spec.interventions.items()}
         pers = self.persistence(alpha)
-        frame = long_run_effects(self.params, cov, self.interventions, kinds, pers, quantile=q)
-        method = method or ("bootstrap" if self.n_boot else "delta")
-        if method == "bootstrap":
+        frame = long_run_effects(self.params, cov, self.interventions, kinds, pers, quantile=q,
+                                 method="delta" if method == "delta" else "fieller")
+        if method == "bootstrap" and self.n_boot:
             for n in frame.index:
                 if frame.at[n, "status"]:
                     continue
@@ -708,7 +742,10 @@ def fit_ingarch(
         raise ModelError(f"trend must be None or 'linear', not {trend!r}")
     if seasonality not in (None, "month", "fourier"):
         raise ModelError(f"seasonality must be None, 'month' or 'fourier', not {seasonality!r}")
-    interventions = dict(interventions or {})
+    interventions = read_interventions(interventions)
+    min_side = read_min_side(min_side)
+    if isinstance(fourier_order, bool) or not isinstance(fourier_order, int | np.integer):
+        raise ModelError(f"fourier_order must be a whole number, not {fourier_order!r}")
     index, values = check_counts(y)
     pulse_arg = _read_pulses(pulses, index)
     ppy = periods_per_year(index)

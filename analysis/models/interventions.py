@@ -273,6 +273,68 @@ class EncodedInterventions:
         return bool(np.all((f == 0.0) | (f == 1.0)))
 
 
+def read_interventions(interventions: Any) -> dict[str, Intervention]:
+    """Check the ``interventions`` argument of a model and return it as a dict of name to intervention.
+
+    Parameters
+    ----------
+    interventions : mapping of str to Intervention, sequence of (str, Intervention) pairs, or None
+        Each effect needs a name, which labels its coefficient.
+
+    Returns
+    -------
+    dict
+        In the given order; empty for ``None``.
+
+    Raises
+    ------
+    ModelError
+        A single intervention, a list of unnamed interventions, a string or any other
+        type; a name that is not a non-empty string or is used twice; a value that is not
+        an intervention built with :func:`step`, :func:`pulse` or :func:`ramp`.
+    """
+    example = "{'law': step('2017-07-01')}"
+    expected = f"interventions must be a mapping of name to intervention, such as {example}"
+    if interventions is None:
+        return {}
+    if isinstance(interventions, Intervention):
+        raise ModelError(f"{expected}, not a single {type(interventions).__name__}: give it a name")
+    if isinstance(interventions, str | bytes):
+        raise ModelError(f"{expected}, not the string {interventions!r}")
+    if isinstance(interventions, Mapping):
+        pairs = list(interventions.items())
+    elif isinstance(interventions, Sequence | pd.Index | np.ndarray):
+        items = list(interventions)
+        if items and all(isinstance(it, Intervention) for it in items):
+            raise ModelError(f"{expected}, not a {type(interventions).__name__} of {len(items)} unnamed "
+                             f"intervention(s): give each a name")
+        bad = [it for it in items if not (isinstance(it, tuple) and len(it) == 2)]
+        if bad:
+            raise ModelError(f"{expected} (or a list of (name, intervention) pairs), not a "
+                             f"{type(interventions).__name__} holding {type(bad[0]).__name__}")
+        pairs = items
+    else:
+        raise ModelError(f"{expected}, not {type(interventions).__name__}")
+    out: dict[str, Intervention] = {}
+    for name, iv in pairs:
+        if not isinstance(name, str) or not name:
+            raise ModelError(f"intervention names must be non-empty strings, not {name!r}")
+        if name in out:
+            raise ModelError(f"the intervention name {name!r} is used twice")
+        if not isinstance(iv, Intervention):
+            raise ModelError(f"intervention {name!r} must be built with step(), pulse() or ramp(), "
+                             f"not {type(iv).__name__}")
+        out[name] = iv
+    return out
+
+
+def read_min_side(min_side: Any) -> int:
+    """``min_side`` as a non-negative whole number, or :class:`ModelError`."""
+    if isinstance(min_side, bool) or not isinstance(min_side, int | np.integer) or min_side < 0:
+        raise ModelError(f"min_side must be a non-negative whole number, not {min_side!r}")
+    return int(min_side)
+
+
 def periods_per_year(index: pd.PeriodIndex) -> int:
     """12 for a monthly index, 1 for an annual one."""
     code = index.freqstr.upper()

@@ -272,12 +272,17 @@ def fit_theta(y: np.ndarray | Counts, mu: np.ndarray, start: float, *, max_iter:
 
 
 def fit_negbin(prob: Problem, start: np.ndarray, theta_start: float, *, max_iter: int = 500,
-               tol: float = 1e-13) -> tuple[np.ndarray, float, float, int, bool]:
+               tol: float = 1e-18) -> tuple[np.ndarray, float, float, int, bool]:
     """Joint maximisation over the regression parameters and ``log theta``.
 
     Each iteration takes a Fisher-scoring step in the regression parameters and a Newton
     step in ``log theta`` (the blocks are orthogonal in the expected information) and
-    halves both until the log-likelihood increases.
+    halves both until the log-likelihood increases. Close to the maximum, where the
+    predicted gain ``decrement`` (score times step) is below the rounding error of the
+    log-likelihood itself (a sum of terms as large as ``theta log theta``), the
+    log-likelihood cannot rank the candidates, and the full step is taken: there the
+    scoring step is safe, and the iterations stop on the decrement, not on a stalled
+    line search that would leave the gradient visibly non-zero.
 
     Returns
     -------
@@ -297,13 +302,14 @@ def fit_negbin(prob: Problem, start: np.ndarray, theta_start: float, *, max_iter
         delta = _solve(d.T @ (w[:, None] * d), score)
         dphi, g = _theta_step(cnt, mu, phi, lo, hi)
         decrement = float(score @ delta) + abs(g * dphi)
+        noise_level = decrement < 1e-9 * (abs(ll) + 1.0)
         t = 1.0
         while True:
             cand = params + t * delta
             cphi = float(np.clip(phi + t * dphi, lo, hi))
             eta_c, d_c = mean_and_derivative(prob, cand)
             ll_c = cnt.loglik(np.exp(eta_c), np.exp(cphi)) if _finite_eta(eta_c) else -np.inf
-            if np.isfinite(ll_c) and ll_c >= ll - 1e-13 * (abs(ll) + 1.0):
+            if np.isfinite(ll_c) and (ll_c >= ll - 1e-13 * (abs(ll) + 1.0) or noise_level):
                 break
             t /= 2.0
             if t < 1e-10:

@@ -205,10 +205,13 @@ class CountModelResult(Result):
         """Long-run effect of each intervention (rate ratio with interval), or why it is not reported.
 
         Without ``ar`` terms the long-run effect is the coefficient itself. With them it
-        is ``gamma / (1 - sum(phi))`` with a delta-method interval, refused when the
-        interval of ``sum(phi)`` reaches 1 (see :mod:`analysis.models.dynamics`). ``method``
-        is accepted for the interface of :class:`IngarchResult` (only ``"delta"`` here).
+        is ``gamma / (1 - sum(phi))`` with Fieller's interval (``method="fieller"``, the
+        default) or the delta-method interval (``"delta"``), refused when the interval of
+        ``sum(phi)`` reaches 1 (see :mod:`analysis.models.dynamics`).
         """
+        method = method or "fieller"
+        if method not in ("fieller", "delta"):
+            raise ModelError(f"method must be 'fieller' or 'delta', not {method!r}")
         q, cov = self._quantile_cov(alpha)
         kinds = {n: effect_kind(iv) for n, iv in self.spec.interventions.items()}
         if not self.spec.ar:
@@ -223,7 +226,8 @@ class CountModelResult(Result):
             cols = ["effect", "immediate", "long_run", "se", "lower", "upper", "rate_ratio", "rr_lower",
                     "rr_upper", "status"]
             return pd.DataFrame(rows, columns=cols).set_index("effect")
-        return long_run_effects(self.params, cov, self.interventions, kinds, self.persistence(alpha), quantile=q)
+        return long_run_effects(self.params, cov, self.interventions, kinds, self.persistence(alpha), quantile=q,
+                                method=method)
 
     def effect_meaning(self, name: str) -> str:
         """What the rate ratio of ``name`` means in this model, in one sentence."""

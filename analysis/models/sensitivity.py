@@ -299,7 +299,7 @@ def _effect_rows(res: CountModelResult, effects: Sequence[str], alpha: float) ->
     # Wald-t for every specification of the grid (the bootstrap of INGARCH fits is kept for the reported model)
     ci = res.conf_int(alpha, "adjusted")
     pv = _wald_t_pvalues(res)
-    lr = res.long_run(alpha, "delta")
+    lr = res.long_run(alpha, "fieller")
     dynamic = res.kind == "ingarch" or bool(res.spec.ar)
     out = []
     for e in effects:

@@ -103,7 +103,9 @@ def test_standard_errors_are_the_inverse_conditional_information():
 def test_long_run_effect_and_its_delta_method_interval():
     y, at = simulate(seed=5, b=0.3, a=0.3, gamma=0.3)
     res = fit_ingarch(y, family="poisson", trend=None, seasonality=None, interventions={"law": step(at)}, n_boot=0)
-    lr = res.long_run()
+    lr = res.long_run(method="delta")
+    assert lr.at["law", "upper"] - lr.at["law", "long_run"] == pytest.approx(
+        lr.at["law", "long_run"] - lr.at["law", "lower"])
     rho = res.params["ingarch_a"] + res.params["ingarch_b"]
     assert lr.at["law", "status"] == ""
     assert lr.at["law", "long_run"] == pytest.approx(res.params["law"] / (1 - rho))
@@ -120,6 +122,57 @@ def test_long_run_effect_and_its_delta_method_interval():
     assert lr.at["law", "rr_lower"] < lr.at["law", "rate_ratio"] < lr.at["law", "rr_upper"]
     pers = res.persistence()
     assert pers.stationary and not pers.near_unit_root and pers.lower < rho < pers.upper
+
+
+@pytest.mark.parametrize(("family", "seed", "b", "a"), [("poisson", 5, 0.3, 0.3), ("negbin", 8, 0.45, 0.4)])
+def test_long_run_fieller_interval_inverts_the_wald_test_of_the_linear_hypothesis(family, seed, b, a):
+    # Fieller's interval is {L : gamma - L (1 - a - b) = 0 is not rejected}; check each end by the Wald test of
+    # that linear hypothesis, written from the full covariance matrix (a contrast vector), and check that
+    # values just inside and just outside are (not) rejected
+    y, at = simulate(seed=seed, b=b, a=a, gamma=0.3, theta=None if family == "poisson" else 10.0)
+    res = fit_ingarch(y, family=family, trend=None, seasonality=None, interventions={"law": step(at)}, n_boot=0)
+    lr = res.long_run()
+    assert lr.at["law", "status"] == ""
+    names = list(res.params.index)
+    p, cov = res.params.to_numpy(), res.cov_params.to_numpy()
+    q = 1.959963984540054 if family == "poisson" else float(__import__("scipy").stats.t.ppf(0.975, res.df_resid))
+
+    def wald(L):
+        c = np.zeros(len(p))
+        c[names.index("law")] = 1.0
+        c[names.index("ingarch_a")] = c[names.index("ingarch_b")] = L
+        return float((c @ p - L) / np.sqrt(c @ cov @ c))
+
+    lo, hi = lr.at["law", "lower"], lr.at["law", "upper"]
+    assert wald(lo) == pytest.approx(q, rel=1e-9) and wald(hi) == pytest.approx(-q, rel=1e-9)
+    assert abs(wald(lo + 1e-6)) < q < abs(wald(lo - 1e-6))
+    assert abs(wald(hi - 1e-6)) < q < abs(wald(hi + 1e-6))
+    # the point estimate is inside; the interval is longer on the far side of zero (the ratio's skew)
+    est = lr.at["law", "long_run"]
+    assert lo < est < hi and (hi - est) > (est - lo)
+    assert lr.at["law", "rr_lower"] == pytest.approx(np.exp(lo)) and lr.at["law", "rr_upper"] == pytest.approx(np.exp(hi))
+    delta = res.long_run(method="delta")
+    assert delta.at["law", "long_run"] == est and delta.at["law", "se"] == lr.at["law", "se"]
+
+
+def test_fieller_is_bounded_exactly_when_the_persistence_interval_stays_below_one():
+    from analysis.models.dynamics import fieller_interval
+
+    rng = np.random.default_rng(0)
+    for _ in range(2000):
+        g, d = rng.normal(0.3, 0.3), rng.uniform(0.01, 0.6)
+        s_g, s_d, r = rng.uniform(0.02, 0.3), rng.uniform(0.01, 0.3), rng.uniform(-0.9, 0.9)
+        q = 1.96
+        out = fieller_interval(g, d, s_g ** 2, r * s_g * s_d, s_d ** 2, quantile=q)
+        assert (out is not None) == (1 - d + q * s_d < 1)
+        if out is not None:
+            lo, hi = out
+            assert lo <= g / d <= hi
+            for L in (lo, hi):       # on the boundary the Wald statistic of g - L d equals q
+                assert abs(g - L * d) / math.sqrt(s_g ** 2 - 2 * L * r * s_g * s_d + L * L * s_d ** 2) == \
+                    pytest.approx(q, rel=1e-7)
+    with pytest.raises(ModelError, match="method must be"):
+        fit_ingarch(simulate(seed=5)[0], family="poisson", seasonality=None, n_boot=0).long_run(method="profile")
 
 
 def test_near_unit_root_refuses_the_long_run_with_the_reason():

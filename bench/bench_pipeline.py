@@ -1,0 +1,307 @@
+"""The pipeline's own speed: every figure of issue 15's "Done means", as CPU medians and whole-process wall times.
+
+Sections (positional arguments, default all; each takes at most a couple of minutes):
+
+``first_call``
+    Wall time of a new process, interpreter start and imports included, until the first
+    answer of ``detect_changepoints`` on a 150-month count series: with a cold cache
+    (``ANALYSIS_CACHE_DIR`` and ``NUMBA_CACHE_DIR`` unset, the root pointed at an empty
+    temporary folder, so the kernels compile) and then with that cache warm (median of
+    three new processes). The child reports its own import and call times.
+``import``
+    A bare ``import analysis`` in a new process: wall time of the process, the time of the
+    import inside it, and the peak resident memory (``resource.getrusage``, ``ru_maxrss``)
+    against that of an interpreter that imports nothing.
+``models``
+    ``fit_count_model`` NB2 and Poisson against statsmodels ``NegativeBinomial(nb2)``
+    and ``GLM(Poisson)`` on the same design at 150 and 10,000 months (CPU medians;
+    :func:`bench_models.speed`).
+``dates``
+    The 1600–2400 tests of ``tests/models/test_dates.py``, run by pytest in a new process.
+``report``
+    ``python -m analysis report --out <tmp>`` twice (wall time of the second, warm, run),
+    then with ten times the series: a configuration that repeats each ``[[series]]`` of the
+    default configuration ten times under new ids (the same data, so the work per series is
+    the real one). The 10x runs are skipped, with the reason, when the warm report is so
+    slow (a loaded machine) that they would exceed :data:`TEN_X_BUDGET`.
+``memory``
+    Bootstrap memory of the break-date intervals at n = 1e5 with 999 draws: peak resident
+    memory (Linux ``VmHWM``) of a new process above its level before ``conf_int``.
+``per_call``
+    CPU median of one ``detect_changepoints`` call at n = 150 (warm, in this process).
+
+The machine is shared: every timing depends on its load, which is printed (1-minute load
+average) before and after each section.
+
+Usage::
+
+    python bench/bench_pipeline.py                        # every section
+    python bench/bench_pipeline.py first_call models report memory
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SECTIONS = ("first_call", "import", "models", "dates", "report", "memory", "per_call")
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("MPLBACKEND", "Agg")
+    env["PYTHONPATH"] = str(ROOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    env.update(extra)
+    return env
+
+
+def _child(code: str, env: dict[str, str] | None = None, timeout: float = 300) -> tuple[dict, float]:
+    """Run ``code`` in a new interpreter; its last stdout line is JSON. Returns it and the process wall time."""
+    t0 = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env or _env(), capture_output=True,
+                          text=True, timeout=timeout)
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise RuntimeError(f"child failed ({proc.returncode}): {proc.stderr[-2000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1]), wall
+
+
+def _load() -> str:
+    return f"load average (1 min) {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores"
+
+
+# ---------------------------------------------------------------------------------------- first call
+
+FIRST_CALL = r"""
+import json, time
+t0 = time.perf_counter()
+import numpy as np
+from analysis import detect_changepoints
+t_import = time.perf_counter() - t0
+rng = np.random.default_rng(0)
+y = rng.poisson(np.repeat([4.0, 9.0, 5.0], 50)).astype(float)
+t1 = time.perf_counter()
+res = detect_changepoints(y)
+t_call = time.perf_counter() - t1
+print(json.dumps({"import": t_import, "call": t_call, "breaks": int(res.n_breaks)}))
+"""
+
+
+def first_call() -> None:
+    print("## first answer of detect_changepoints in a new process (n = 150; wall seconds, imports included)")
+    with tempfile.TemporaryDirectory() as cache:
+        env = _env(ANALYSIS_CACHE_DIR=cache)
+        env.pop("NUMBA_CACHE_DIR", None)
+        cold, cold_wall = _child(FIRST_CALL, env)
+        warm = [_child(FIRST_CALL, env) for _ in range(3)]
+    walls = [w for _, w in warm]
+    med = sorted(warm, key=lambda r: r[1])[1]
+    print(f"  cold cache (empty ANALYSIS_CACHE_DIR): process {cold_wall:.2f} s (import {cold['import']:.2f} s, "
+          f"first call {cold['call']:.2f} s)")
+    print(f"  warm cache, median of 3 new processes: process {statistics.median(walls):.2f} s (import "
+          f"{med[0]['import']:.2f} s, first call {med[0]['call']:.3f} s); all: "
+          + ", ".join(f"{w:.2f}" for w in walls))
+    print(f"  target: warm under 1.5 s -> {'OK' if statistics.median(walls) < 1.5 else 'SLOW'} "
+          f"(the package runs from {ROOT} via PYTHONPATH, not from a non-editable install)")
+
+
+# ---------------------------------------------------------------------------------------- import
+
+IMPORT = r"""
+import json, resource, time
+t0 = time.perf_counter()
+{stmt}
+t = time.perf_counter() - t0
+print(json.dumps({{"import": t, "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+"""
+
+
+def bare_import() -> None:
+    print("## bare `import analysis` in a new process")
+    rows = []
+    for stmt in ("pass", "import analysis"):
+        runs = [_child(IMPORT.format(stmt=stmt)) for _ in range(3)]
+        rows.append((stmt, statistics.median(w for _, w in runs), statistics.median(r["import"] for r, _ in runs),
+                     statistics.median(r["maxrss_mb"] for r, _ in runs)))
+    for stmt, wall, imp, rss in rows:
+        print(f"  {stmt:<16} process wall {wall:.3f} s, import {imp:.3f} s, peak RSS {rss:.1f} MB (median of 3)")
+    print(f"  import analysis adds {rows[1][3] - rows[0][3]:.1f} MB to a bare interpreter")
+
+
+# ---------------------------------------------------------------------------------------- models
+
+
+def models() -> None:
+    print("## count models against statsmodels on the same design (CPU medians, milliseconds)")
+    sys.path.insert(0, str(ROOT / "bench"))
+    import warnings
+
+    from bench_models import speed
+
+    from analysis.errors import AnalysisWarning
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", AnalysisWarning)
+        table = speed(20, 5)
+    for _, r in table.iterrows():
+        ok = r["fit_count_model NB2 [ms]"] <= r["statsmodels NB2 bfgs [ms]"]
+        print(f"  {int(r['months'])} months: NB2 ours {r['fit_count_model NB2 [ms]']:.1f} ms vs statsmodels "
+              f"{r['statsmodels NB2 bfgs [ms]']:.1f} ms -> {'no slower' if ok else 'SLOWER'}; Poisson ours "
+              f"{r['fit_count_model Poisson [ms]']:.1f} ms vs GLM {r['statsmodels GLM Poisson [ms]']:.1f} ms")
+
+
+# ---------------------------------------------------------------------------------------- dates
+
+
+def dates() -> None:
+    print("## the 1600-2400 date tests (pytest in a new process)")
+    t0 = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                           "tests/models/test_dates.py", "-k", "1600 or 1790 or 800_years"], cwd=ROOT, env=_env(),
+                          capture_output=True, text=True, timeout=300)
+    wall = time.perf_counter() - t0
+    last = [ln for ln in proc.stdout.strip().splitlines() if ln.strip()][-1]
+    print(f"  {'PASS' if proc.returncode == 0 else 'FAIL'}: {last} ({wall:.1f} s wall)")
+
+
+# ---------------------------------------------------------------------------------------- report
+
+
+def _times_ten_config(path: Path) -> int:
+    """The default configuration with each ``[[series]]`` block repeated ten times under new ids."""
+    from analysis.report.config import DEFAULT_CONFIG
+
+    text = Path(DEFAULT_CONFIG).read_text(encoding="utf-8")
+    blocks = re.findall(r"(?ms)^\[\[series\]\]\n.*?(?=^\[|^# ----|\Z)", text)
+    extra = []
+    for copy in range(1, 10):
+        for b in blocks:
+            extra.append(re.sub(r'(?m)^id = "([^"]+)"', lambda m: f'id = "{m.group(1)}_copy{copy}"', b, count=1))
+    path.write_text(text + "\n\n" + "\n".join(extra), encoding="utf-8")
+    return len(blocks)
+
+
+def _report_wall(args: list[str]) -> float:
+    with tempfile.TemporaryDirectory() as out:
+        t0 = time.perf_counter()
+        proc = subprocess.run([sys.executable, "-m", "analysis", "report", "--out", out, "--quiet", *args],
+                              cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=600)
+        wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise RuntimeError(proc.stderr[-2000:])
+    return wall
+
+
+#: Seconds the 10x-series runs may take (two runs of about ten times the warm report).
+TEN_X_BUDGET = 600.0
+
+
+def report() -> None:
+    print("## python -m analysis report (whole-process wall seconds)")
+    first, second = _report_wall([]), _report_wall([])
+    print(f"  today's sections: first run {first:.2f} s, warm second run {second:.2f} s "
+          f"(target at most 4 s on a quiet machine)")
+    if second > TEN_X_BUDGET / 20:
+        print(f"  10x series: not measured: the warm report took {second:.0f} s on this load, so two runs with ten "
+              f"times the series would exceed the section's budget of {TEN_X_BUDGET:.0f} s; rerun on a quieter "
+              f"machine")
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        cfg = Path(tmp) / "times_ten.toml"
+        try:
+            n = _times_ten_config(cfg)
+            _report_wall(["--config", str(cfg)])
+            ten = _report_wall(["--config", str(cfg)])
+        except Exception as exc:  # the configuration may refuse repeated series
+            print(f"  10x series: not measured: {type(exc).__name__}: {str(exc).strip()[-300:]}")
+            return
+    print(f"  10x series ({n} series of the default configuration, each ten times): warm {ten:.2f} s, "
+          f"{ten / second:.2f}x the warm report (target at most 2.5x)")
+
+
+# ---------------------------------------------------------------------------------------- memory
+
+MEMORY = r"""
+import json, time
+import numpy as np
+from analysis.changepoint import detect_changepoints
+rng = np.random.default_rng(0)
+n = 100_000
+y = rng.poisson(np.repeat([4.0, 9.0, 5.0, 12.0], n // 4)).astype(float)
+detect_changepoints(y[:2000]).conf_int(n_boot=19)
+def status(key):
+    for line in open("/proc/self/status"):
+        if line.startswith(key):
+            return int(line.split()[1]) / 1024
+r = detect_changepoints(y)
+try:
+    open("/proc/self/clear_refs", "w").write("5")      # reset the peak to the current level
+except OSError:
+    pass
+base = status("VmRSS:")
+t = time.process_time()
+ci = r.conf_int(n_boot=999)
+cpu = time.process_time() - t
+print(json.dumps({"base_mb": base, "peak_mb": status("VmHWM:"), "cpu_s": cpu, "breaks": int(r.n_breaks)}))
+"""
+
+
+def memory() -> None:
+    print("## bootstrap memory of break-date intervals, n = 1e5, 999 draws (new process, Linux VmHWM)")
+    d, wall = _child(MEMORY, timeout=600)
+    inc = d["peak_mb"] - d["base_mb"]
+    print(f"  {d['breaks']} breaks: RSS before conf_int {d['base_mb']:.0f} MB (the search and its result), peak "
+          f"{d['peak_mb']:.0f} MB; the bootstrap adds {inc:.0f} MB (target under 200 MB -> "
+          f"{'OK' if inc < 200 else 'OVER'}); conf_int {d['cpu_s']:.1f} s CPU, process {wall:.1f} s wall")
+
+
+# ---------------------------------------------------------------------------------------- per call
+
+
+def per_call() -> None:
+    import numpy as np
+
+    from analysis import detect_changepoints
+    print("## detect_changepoints per call at n = 150 (CPU median, warm, this process)")
+    rng = np.random.default_rng(0)
+    y = rng.poisson(np.repeat([4.0, 9.0, 5.0], 50)).astype(float)
+    detect_changepoints(y)
+    times = []
+    for _ in range(200):
+        t0 = time.process_time()
+        detect_changepoints(y)
+        times.append(time.process_time() - t0)
+    print(f"  {1e3 * statistics.median(times):.3f} ms per call (median of 200; process_time resolution "
+          f"{time.get_clock_info('process_time').resolution:g} s)")
+
+
+RUN = {"first_call": first_call, "import": bare_import, "models": models, "dates": dates, "report": report,
+       "memory": memory, "per_call": per_call}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    chosen = argv or list(SECTIONS)
+    unknown = [s for s in chosen if s not in RUN]
+    if unknown:
+        print(f"unknown section(s) {unknown}; choose from {', '.join(SECTIONS)}", file=sys.stderr)
+        return 2
+    print(f"# bench_pipeline on {os.cpu_count()} cores; python {sys.version.split()[0]}")
+    print("# timings depend on the machine's load (shared machine): the load average is printed around each "
+          "section")
+    for name in chosen:
+        print(f"\n[{_load()}]")
+        t0 = time.perf_counter()
+        RUN[name]()
+        print(f"[{_load()}; section {time.perf_counter() - t0:.0f} s]")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
