@@ -542,42 +542,25 @@ def results_key(config: ReportConfig, config_text: str, data_dir: Any) -> str:
 
 def cached_compute(config: ReportConfig, inputs: Inputs, *, config_text: str = "",
                    progress: Progress | None = None, cache: bool = True) -> ReportResults:
-    """:func:`compute`, reusing the record of an earlier run on the same data, configuration and code.
+    """:func:`compute`, with the record's :func:`results_key` set so that drawn figures can be reused.
 
-    The record is kept in :func:`analysis._cache.cache_dir` ``("report")`` under its
-    :func:`results_key`; a record that cannot be read is recomputed. ``cache=False`` or
-    ``ANALYSIS_REPORT_CACHE=0`` computes from scratch (and stores nothing).
+    The record itself is always computed afresh: nothing is unpickled, so no file in a
+    cache folder can inject objects into a report. What is reused across runs is the
+    bytes of each drawn figure (SVG, PNG, CSV), kept under
+    :func:`analysis._cache.cache_dir` ``("report-figures")`` by the record's key, the
+    language and the file name. ``cache=False`` or ``ANALYSIS_REPORT_CACHE=0`` leaves the
+    key empty, so every figure is drawn.
 
     Notes
     -----
-    Everything in the record is a deterministic function of its key (random draws come
-    from the configured seed), so a reused record renders the same bytes as a fresh one.
+    Everything in the record is a deterministic function of its key (data, configuration,
+    build stamp and the toolkit's own source; random draws come from the configured seed),
+    so a reused figure has the bytes a fresh drawing would have.
     """
-    import pickle
-
-    from .._cache import cache_dir
-
-    pr = progress or Progress(False)
-    if not cache or os.environ.get(CACHE_ENV, "1").strip() in ("0", "false", "no"):
-        return compute(config, inputs, config_text=config_text, progress=pr)
-    key = results_key(config, config_text, inputs.data_dir)
-    path = cache_dir("report") / f"{key}.pickle"
-    if path.is_file():
-        try:
-            with path.open("rb") as fh:
-                results = pickle.load(fh)
-            if isinstance(results, ReportResults) and results.key == key:
-                pr.say(f"reusing the results computed earlier ({path.name[:12]}…)")
-                return results
-        except Exception:  # noqa: BLE001 - an unreadable cache entry is recomputed
-            pass
     import dataclasses
 
-    results = dataclasses.replace(compute(config, inputs, config_text=config_text, progress=pr), key=key)
-    try:  # written beside and renamed into place, so a reader never sees half a record
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(tmp, path)
-    except (OSError, pickle.PicklingError, TypeError, AttributeError):
-        pass
-    return results
+    pr = progress or Progress(False)
+    results = compute(config, inputs, config_text=config_text, progress=pr)
+    if not cache or os.environ.get(CACHE_ENV, "1").strip() in ("0", "false", "no"):
+        return results
+    return dataclasses.replace(results, key=results_key(config, config_text, inputs.data_dir))

@@ -156,7 +156,11 @@ def test_inlined_figures_are_valid_svg(report):
 
     html = report.index.read_text(encoding="utf-8")
     blobs = re.findall(r'src="data:image/svg\+xml;base64,([^"]+)"', html)
-    assert len(blobs) == len(report.figures)
+    svgs = [f for f in report.figures if f.suffix == ".svg"]
+    assert len(blobs) == len(svgs)
+    # beside every figure: a 2x PNG and a CSV of what it draws
+    names = {f.name for f in report.figures}
+    assert all(f"{f.stem}.png" in names and f"{f.stem}.csv" in names for f in svgs)
     for b in blobs:
         root = ET.fromstring(base64.b64decode(b))
         assert root.tag.endswith("svg")
