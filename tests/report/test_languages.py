@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from analysis.report.builder import write_report
@@ -124,3 +125,10 @@ def test_english_figures_explain_their_shorthands_in_the_caption(editions):
     assert breaks and all("Dotted lines:" in c for c in breaks)
     basis = [c for c in captions if "by legal basis" in c]
     assert basis and all("carry no legal basis" in c for c in basis)
+    # the date is the official export's last entry, as build_info states it
+    import json
+
+    info = json.loads((PROCESSED / "build_info.json").read_text(encoding="utf-8"))
+    export = max(s["last_event"] for s in info["sources"] if s["loader"] == "foreign_agents_xlsx")
+    day = pd.Timestamp(export)
+    assert all(f"{day.strftime('%B')} {day.day}, {day.year}" in c for c in basis)
