@@ -17,7 +17,8 @@ from .. import _atomic
 from ..errors import InputError
 from .compute import ReportResults, cached_compute
 from .config import DEFAULT_CONFIG, ReportConfig, load_config
-from .document import Document, Header
+from ..plots import figure_notes
+from .document import Document, Header, with_figure_notes
 from .figures import save
 from .html import render_html
 from .inputs import Inputs, load_inputs
@@ -146,6 +147,7 @@ def write_report(results: ReportResults, lang: str, out: Path, pr: Progress) -> 
         doc = render_document(results, lang)
     fig_dir = out / "figures"
     written = []
+    notes: dict[str, tuple[str, ...]] = {}
     with pr.stage("figures", "drawing the figures"):
         seen: set[str] = set()
         for fig in doc.figures():
@@ -153,11 +155,16 @@ def write_report(results: ReportResults, lang: str, out: Path, pr: Progress) -> 
             if file in seen:
                 raise ValueError(f"two figures named {file}")
             seen.add(file)
-            if not _reuse_figure(results, lang, fig_dir, file):
-                written.append(save(fig.draw(), fig_dir / file, fig.source))
-                _keep_figure(results, lang, fig_dir, file)
+            kept = _reuse_figure(results, lang, fig_dir, file)
+            if kept is None:
+                drawn = fig.draw()
+                notes[fig.name] = tuple(figure_notes(drawn))
+                written.append(save(drawn, fig_dir / file, fig.source))
+                _keep_figure(results, lang, fig_dir, file, notes[fig.name])
             else:
+                notes[fig.name] = kept
                 written.append(fig_dir / file)
+    doc = with_figure_notes(doc, notes)
     with pr.stage("write", "writing HTML and Markdown"):
         index = _atomic.write_text(out / "index.html", render_html(doc, fig_dir))
         md = _atomic.write_text(out / "report.md", render_markdown(doc))
@@ -188,17 +195,26 @@ def _companions(fig_dir: Path, file: str) -> list[Path]:
     return sorted(p for p in fig_dir.iterdir() if p.is_file() and p.stem == stem)
 
 
-def _reuse_figure(results: ReportResults, lang: str, fig_dir: Path, file: str) -> bool:
+#: The caption notes of a kept figure, stored beside its files in the figure cache (never copied out).
+_NOTES_FILE = ".notes.json"
+
+
+def _reuse_figure(results: ReportResults, lang: str, fig_dir: Path, file: str) -> tuple[str, ...] | None:
+    """Copy a kept figure's files into ``fig_dir`` and return its caption notes; None when none is kept."""
+    import json
+
     where = _figure_cache(results, lang, file)
-    if where is None or not (where / file).is_file():
-        return False
+    if where is None or not (where / file).is_file() or not (where / _NOTES_FILE).is_file():
+        return None
     fig_dir.mkdir(parents=True, exist_ok=True)
     for p in sorted(where.iterdir()):
-        _atomic.write_bytes(fig_dir / p.name, p.read_bytes())
-    return True
+        if p.name != _NOTES_FILE:
+            _atomic.write_bytes(fig_dir / p.name, p.read_bytes())
+    return tuple(json.loads((where / _NOTES_FILE).read_text(encoding="utf-8")))
 
 
-def _keep_figure(results: ReportResults, lang: str, fig_dir: Path, file: str) -> None:
+def _keep_figure(results: ReportResults, lang: str, fig_dir: Path, file: str, notes: tuple[str, ...]) -> None:
+    import json
     import os
     import shutil
 
@@ -211,6 +227,7 @@ def _keep_figure(results: ReportResults, lang: str, fig_dir: Path, file: str) ->
         tmp.mkdir(parents=True)
         for p in _companions(fig_dir, file):
             (tmp / p.name).write_bytes(p.read_bytes())
+        (tmp / _NOTES_FILE).write_text(json.dumps(list(notes), ensure_ascii=False), encoding="utf-8")
         shutil.rmtree(where, ignore_errors=True)
         os.replace(tmp, where)
     except OSError:

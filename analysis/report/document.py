@@ -138,3 +138,28 @@ class Document:
 
     def file_of(self, fig: Figure) -> str:
         return f"{fig.name}.{self.figure_format}"
+
+
+def with_figure_notes(doc: Document, notes: dict[str, tuple[str, ...]]) -> Document:
+    """``doc`` with each figure's caption followed by the notes its drawing left (by figure name).
+
+    The notes are what the plot explains about itself (event shorthands, hatched
+    categories), known only once the figure is drawn; a figure without notes keeps its
+    caption.
+    """
+    from dataclasses import replace
+
+    def blocks(bs: tuple) -> tuple:
+        out = []
+        for b in bs:
+            if isinstance(b, Figure) and notes.get(b.name):
+                b = replace(b, caption=" ".join((b.caption, *notes[b.name])))
+            elif isinstance(b, Details):
+                b = replace(b, blocks=blocks(b.blocks))
+            out.append(b)
+        return tuple(out)
+
+    def section(s: Section) -> Section:
+        return replace(s, blocks=blocks(s.blocks), children=tuple(section(c) for c in s.children))
+
+    return replace(doc, sections=tuple(section(s) for s in doc.sections))

@@ -5,32 +5,23 @@ from functools import partial
 
 import pandas as pd
 
-from ...plots.series import new_panel_figure, plot_break_probability, plot_flow_and_stock
+from ...plots.series import new_panel_figure, plot_breaks
 from ..compute import ReportResults, SeriesResult
 from ..document import Figure, Section, Table, Text
-from ..figures import call
 from ..texts import Texts
-from .common import describe_breaks, per_month, series_title, source_line
+from .common import axis_label, describe_breaks, figure_events, per_month, series_title, source_line
 
 
-def _draw(s: SeriesResult, tx: Texts):
+def _draw(s: SeriesResult, alpha: float, tx: Texts):
     y = s.y.dropna()
     bf, bayes = s.breaks, s.bayes
-    if bayes is not None and bayes.break_probability is not None:
-        fig, (ax, axp) = new_panel_figure(2)
-    else:
-        fig, axes = new_panel_figure(1)
-        ax, axp = axes[0], None
-    call(plot_flow_and_stock, y, None, lang=tx.lang, ax=ax, title=series_title(s.spec, tx),
-         flow_label=per_month(s.spec.measure, tx), ylabel=per_month(s.spec.measure, tx),
-         breaks=list(bf.breaks), intervals=list(bf.intervals) if bf.intervals else None)
-    if s.spec.measure == "net":
-        ax.set_ylim(auto=True)
-        ax.relim()
-        ax.autoscale_view()
-    if axp is not None:
-        call(plot_break_probability, bayes.break_probability, lang=tx.lang, ax=axp,
-             ylabel=tx.t("labels.break_probability"))
+    prob = bayes.break_probability if bayes is not None else None
+    fig, axes = new_panel_figure(2 if prob is not None else 1)
+    plot_breaks(y, bf.result, ax=axes[0], ax_prob=axes[1] if prob is not None else None, breaks=list(bf.breaks),
+                intervals=list(bf.intervals) if bf.intervals else None, probability=prob,
+                events=figure_events(s.annotations, tx, y.index), title=series_title(s.spec, tx),
+                flow_label=per_month(s.spec.measure, tx), ylabel=axis_label(s.spec.measure, tx), alpha=alpha,
+                lang=tx.lang)
     return fig
 
 
@@ -50,7 +41,7 @@ def render_breaks(results: ReportResults, tx: Texts) -> Section:
         title = series_title(s.spec, tx)
         below = " " + tx.t("breaks.caption_below") if s.bayes is not None and s.bayes.break_probability is not None else ""
         children.append(Section(f"breaks-{s.spec.id}", title, 3, (
-            Figure(f"breaks-{s.spec.id}", tx.t("breaks.caption", title=title) + below, partial(_draw, s, tx),
+            Figure(f"breaks-{s.spec.id}", tx.t("breaks.caption", title=title) + below, partial(_draw, s, cfg.alpha, tx),
                    source=src),
             Text(" ".join(describe_breaks(s.breaks, s.bayes, tx))))))
         if s.poisson_breaks is not None:

@@ -24,6 +24,11 @@ def per_month(measure: str, tx: Texts) -> str:
     return tx.opt(f"labels.per_month.{measure}", measure)
 
 
+def axis_label(measure: str, tx: Texts) -> str:
+    """The y-axis label of a measure: its short form (templates ``labels.axis``) where the legend says more."""
+    return tx.opt(f"labels.axis.{measure}", per_month(measure, tx))
+
+
 def category_name(category: str, tx: Texts) -> str:
     if category == "all":
         return tx.t("labels.category.all")
@@ -59,11 +64,32 @@ def event_short(item: DatedItem, tx: Texts) -> str:
     return item.label or item.name
 
 
-def figure_events(items: tuple[DatedItem, ...], tx: Texts, index: pd.Index | None = None) -> list[tuple[pd.Timestamp, str]]:
-    out = [(pd.Timestamp(a.date), event_short(a, tx)) for a in items]
+def figure_events(items: tuple[DatedItem, ...], tx: Texts,
+                  index: pd.Index | None = None) -> list[tuple[pd.Timestamp, str, str]]:
+    """``(date, short label, explanation)`` marks of ``items`` inside ``index``, for the plots.
+
+    The label is the short form (an act number); the explanation comes from the law
+    calendar (:func:`analysis.plots.marks.explained_marks`), or from the templates'
+    name of the event where the calendar has no such id. The plots explain each label
+    once, in the figure's caption notes.
+    """
+    from ...errors import InputError
+    from ...plots.marks import explained_marks
+
+    out = []
+    for a in items:
+        short = event_short(a, tx)
+        try:
+            mark = explained_marks([(a.date, short, a.event)], lang=tx.lang)[0] if a.event else None
+        except InputError:
+            mark = None
+        if mark is None:
+            name = event_name(a, tx)
+            mark = (pd.Timestamp(a.date), short, "" if name == short else name)
+        out.append(mark)
     if index is not None and len(index):
         lo, hi = index[0].start_time, index[-1].end_time
-        out = [(d, s) for d, s in out if lo <= d <= hi]
+        out = [m for m in out if lo <= m[0] <= hi]
     return out
 
 

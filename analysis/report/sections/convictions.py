@@ -5,27 +5,25 @@ from functools import partial
 
 import pandas as pd
 
-from ...plots.models import add_fit_and_counterfactual
 from ...plots.series import plot_convictions
 from ..compute import ConvictionResult, ReportResults
 from ..document import Figure, Section, Table, Text
-from ..figures import call
 from ..texts import Texts
-from .common import describe_breaks, describe_effects, effects_table, engine_note, event_name, source_line, \
-    specification_blocks
+from .common import describe_breaks, describe_effects, effects_table, engine_note, event_name, figure_events, \
+    source_line, specification_blocks
 
 
 def _draw(c: ConvictionResult, results: ReportResults, tx: Texts):
     cfg = results.config
     bf = c.breaks
-    ax = call(plot_convictions, c.main, c.additional, lang=tx.lang,
-              title=tx.t("convictions.figure_title", article=c.article), ylabel=tx.t("labels.convicted_per_year"),
-              main_label=tx.t("labels.charge.main"), additional_label=tx.t("labels.charge.additional"),
-              breaks=list(bf.breaks) if bf else None, intervals=list(bf.intervals) if bf and bf.intervals else None)
-    if c.model is not None and c.model.result is not None:
-        call(add_fit_and_counterfactual, ax, c.model.result, lang=tx.lang, alpha=cfg.alpha,
-             n_sim=cfg.model.counterfactual_draws, rng=cfg.seed, fit_label=tx.t("labels.fit"),
-             cf_label=tx.t("labels.counterfactual"))
+    fit = c.model.result if c.model is not None else None
+    ax = plot_convictions(c.main, c.additional, title=tx.t("convictions.figure_title", article=c.article),
+                          ylabel=tx.t("labels.convicted_per_year"), main_label=tx.t("labels.charge.main"),
+                          additional_label=tx.t("labels.charge.additional"),
+                          breaks=list(bf.breaks) if bf else None,
+                          intervals=list(bf.intervals) if bf and bf.intervals else None,
+                          events=figure_events(c.interventions, tx, c.main.index), fit=fit, alpha=cfg.alpha,
+                          n_sim=cfg.model.counterfactual_draws, rng=cfg.seed, lang=tx.lang)
     return ax.figure
 
 

@@ -1,30 +1,69 @@
 """Section "Count models": the chosen specification and why, effects with their meaning, fit checks, calendar status."""
 from __future__ import annotations
 
+import dataclasses
 from functools import partial
 
 import matplotlib.pyplot as plt
 import pandas as pd
 
 from ...plots import style_context
+from ...plots.models import plot_count_model
 from ...plots.series import new_panel_figure
 from ..compute import ReportResults, SeriesResult
 from ..document import Figure, Section, Table, Text
-from ..figures import call
 from ..texts import Texts
-from .common import describe_effects, effects_table, engine_note, series_title, source_line, specification_blocks
+from .common import describe_effects, effects_table, engine_note, figure_events, item_for, series_title, source_line, \
+    specification_blocks
 
 
-def _draw(s: SeriesResult, seed: int, tx: Texts):
+class _ShortNames:
+    """A fitted count model seen with its fixed-date interventions under their short labels (drawing only)."""
+
+    def __init__(self, result, spec):
+        self._result = result
+        self.spec = spec
+
+    def __getattr__(self, name):
+        return getattr(self._result, name)
+
+
+def _short_named(res, items: tuple, tx: Texts):
+    """``res`` with each fixed-date intervention named by its short label, and the marks that explain them.
+
+    The plot labels a fixed-date intervention by its name in the model; the report's
+    names are long, so the figure gets the short label (an act number) and, at the same
+    date, a mark with its explanation, which the plot gives once in the caption notes.
+    """
+    ivs = res.spec.interventions
+    rename, marks = {}, []
+    for name, iv in ivs.items():
+        item = item_for(items, name)
+        if iv.estimated or item is None:
+            continue
+        _, short, expl = figure_events((item,), tx)[0]
+        if short in ivs or short in rename.values():
+            continue
+        rename[name] = short
+        marks.append((iv.effective_start, short, expl))
+    if not rename:
+        return res, []
+    spec = dataclasses.replace(res.spec, interventions={rename.get(n, n): iv for n, iv in ivs.items()})
+    return _ShortNames(res, spec), marks
+
+
+def _draw(s: SeriesResult, results: ReportResults, tx: Texts):
+    cfg = results.config
     with style_context():
         fig, axes = new_panel_figure(1)
-        ax = axes[0]
+        result, marks = _short_named(s.model.result, s.spec.interventions, tx)
         try:
-            call(s.model.result.plot, lang=tx.lang, ax=ax, rng=seed)
+            plot_count_model(result, ax=axes[0], events=marks, alpha=cfg.alpha,
+                             n_sim=cfg.model.counterfactual_draws, rng=cfg.seed, title=series_title(s.spec, tx),
+                             lang=tx.lang)
         except (ValueError, TypeError, ImportError):
             plt.close(fig)
             raise
-        ax.set_title(series_title(s.spec, tx), loc="left")
     return fig
 
 
@@ -85,7 +124,7 @@ def render_models(results: ReportResults, tx: Texts) -> Section:
             continue
         blocks = list(specification_blocks(mf, tx))
         blocks.append(Figure(f"model-{s.spec.id}", tx.t("models.caption", title=title),
-                             partial(_draw, s, cfg.seed, tx), source=src))
+                             partial(_draw, s, results, tx), source=src))
         blocks.append(effects_table(mf, s.spec.interventions, tx, cfg.alpha))
         blocks.append(Text(describe_effects(mf, s.spec.interventions, tx, cfg.alpha)))
         for extra in (_december(s, tx), _status(s, results, tx)):
