@@ -16,13 +16,14 @@ $(STAMP): pyproject.toml constraints.txt
 
 setup: $(STAMP)
 
-## The main job: build the report from the committed data/processed (no download).
+## The main job: build both editions of the report from the committed data/processed (no download).
 report: $(STAMP)
-	$(PY) -m analysis report
+	$(PY) -m analysis report --lang en --out reports/latest
+	$(PY) -m analysis report --lang ru --out reports/latest-ru
 
 ## The test suite (raw-data tests use the mirror in ANALYSIS_MIRROR, skipped when absent).
 test: $(STAMP)
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 2
 
 ## Download raw inputs (or copy from MIRROR) into data/raw/, then rebuild data/processed/.
 fetch: $(STAMP)

@@ -125,6 +125,7 @@ def run_report(config: ReportConfig | str | Path | None = None, out_dir: str | P
     pr = Progress(progress)
     with pr.stage("load", "reading data/processed"):
         inputs = load_inputs(data_dir)
+    _refuse_unwritable(out)  # before the long computation, not after it
     results = cached_compute(cfg, inputs, config_text=config_text, progress=pr, cache=cache)
     # Everything is written into a stage folder and swapped in as a whole at the end, so
     # an interrupt leaves the previous report complete (see analysis._atomic).
@@ -135,6 +136,19 @@ def run_report(config: ReportConfig | str | Path | None = None, out_dir: str | P
     total = sum(pr.timings.values())
     pr.say(f"report written to {index} ({len(figures)} figures, {total:.1f} s)")
     return ReportRun(index=index, markdown=md, figures=figures, timings=dict(pr.timings), results=results)
+
+
+def _refuse_unwritable(out: Path) -> None:
+    """Raise :class:`~analysis._atomic.OutputError` now if ``out`` could not be written at the end."""
+    import tempfile
+
+    _atomic.check_target(out, known=OUTPUT_NAMES)
+    parent = out.absolute().parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        tempfile.TemporaryDirectory(dir=parent, prefix=".analysis-probe-").cleanup()
+    except OSError as exc:
+        raise _atomic.OutputError(f"{out}: cannot write into {parent} ({exc.strerror or exc})") from None
 
 
 #: Top-level names a report folder holds; a non-empty ``--out`` folder with anything else is refused.
