@@ -62,6 +62,51 @@ def _first_day(p: pd.Period) -> int:
     return day_number(p)
 
 
+def check_spec_options(family: str, trend: str | None, seasonality: str | None) -> None:
+    """Refuse a family, trend or seasonality option that no count model here offers."""
+    if family not in FAMILIES:
+        raise ModelError(f"family must be 'poisson' or 'negbin', not {family!r}")
+    if trend not in (None, "linear"):
+        raise ModelError(f"trend must be None or 'linear', not {trend!r}")
+    if seasonality not in (None, "month", "fourier"):
+        raise ModelError(f"seasonality must be None, 'month' or 'fourier', not {seasonality!r}")
+
+
+def read_terms(interventions: Any, min_side: Any, fourier_order: Any) -> tuple[dict[str, Intervention], int]:
+    """The interventions as a name → term mapping and ``min_side`` as an int; ``fourier_order`` must be whole."""
+    interventions = read_interventions(interventions)
+    min_side = read_min_side(min_side)
+    if isinstance(fourier_order, bool) or not isinstance(fourier_order, int | np.integer):
+        raise ModelError(f"fourier_order must be a whole number, not {fourier_order!r}")
+    return interventions, min_side
+
+
+def read_exposure(exposure: pd.Series | None, index: pd.PeriodIndex) -> np.ndarray | None:
+    """The exposure aligned to ``index`` (positive), or None."""
+    if exposure is None:
+        return None
+    expo = align_exog(exposure, index, "exposure").iloc[:, 0].to_numpy()
+    if np.any(expo <= 0):
+        raise ModelError("exposure must be positive")
+    return expo
+
+
+def pulse_plan(pulse_arg: Any, interventions: Mapping[str, Intervention], n_model: int,
+               k: int) -> tuple[list[pd.Period], str, float, int]:
+    """Given pulse periods, the pulse mode, the pulse penalty and the most pulses a fit may take.
+
+    The limit keeps at least ``MIN_RESIDUAL_DF`` residual degrees of freedom and at most
+    ``MAX_PULSE_SHARE`` of the modelled periods as pulses.
+    """
+    periods: list[pd.Period] = [] if pulse_arg in (None, "auto") else sorted(set(pulse_arg))
+    clash = [pulse_name(p) for p in periods if pulse_name(p) in interventions]
+    if clash:
+        raise ModelError(f"pulse term(s) {clash} clash with intervention names")
+    mode = "none" if pulse_arg is None else ("auto" if pulse_arg == "auto" else "given")
+    limit = min(max(1, int(MAX_PULSE_SHARE * n_model)), max(0, n_model - k - MIN_RESIDUAL_DF))
+    return periods, mode, pulse_penalty(n_model), limit
+
+
 def _read_pulses(pulses: Any, index: pd.PeriodIndex) -> list[pd.Period] | str | None:
     if pulses is None or (isinstance(pulses, str) and pulses == "auto"):
         return pulses
@@ -226,20 +271,12 @@ def fit_count_model(
     >>> round(float(res.rate_ratios().loc["law", "rate_ratio"]), 2) > 1
     True
     """
-    if family not in FAMILIES:
-        raise ModelError(f"family must be 'poisson' or 'negbin', not {family!r}")
-    if trend not in (None, "linear"):
-        raise ModelError(f"trend must be None or 'linear', not {trend!r}")
-    if seasonality not in (None, "month", "fourier"):
-        raise ModelError(f"seasonality must be None, 'month' or 'fourier', not {seasonality!r}")
+    check_spec_options(family, trend, seasonality)
     if seasonality == "fourier" and not (isinstance(fourier_order, (int, np.integer)) and 1 <= fourier_order <= 6):
         raise ModelError("fourier_order must be a whole number from 1 to 6")
     if isinstance(ar, bool) or not isinstance(ar, (int, np.integer)) or ar < 0:
         raise ModelError(f"ar must be a non-negative whole number, not {ar!r}")
-    interventions = read_interventions(interventions)
-    min_side = read_min_side(min_side)
-    if isinstance(fourier_order, bool) or not isinstance(fourier_order, int | np.integer):
-        raise ModelError(f"fourier_order must be a whole number, not {fourier_order!r}")
+    interventions, min_side = read_terms(interventions, min_side, fourier_order)
 
     index, values = check_counts(y)
     pulse_arg = _read_pulses(pulses, index)
@@ -253,12 +290,7 @@ def fit_count_model(
         clash = [c for c in ex.columns if c in interventions or c == "const" or c == "trend"]
         if clash:
             raise ModelError(f"exog column name(s) {clash} clash with other terms")
-    expo = None
-    if exposure is not None:
-        e = align_exog(exposure, index, "exposure").iloc[:, 0].to_numpy()
-        if np.any(e <= 0):
-            raise ModelError("exposure must be positive")
-        expo = e
+    expo = read_exposure(exposure, index)
     spec = DesignSpec(origin=index[ar] if ar < len(index) else index[0], ppy=ppy, trend=trend,
                       seasonality=seasonality if ppy == 12 else None, fourier_order=int(fourier_order),
                       exog_names=tuple(ex.columns) if ex is not None else (), ar=int(ar),
@@ -282,13 +314,7 @@ def fit_count_model(
     if np.all(probe.y == 0):
         raise ModelError("every modelled count is zero; there is nothing to model")
 
-    periods: list[pd.Period] = [] if pulse_arg in (None, "auto") else sorted(set(pulse_arg))
-    clash = [pulse_name(p) for p in periods if pulse_name(p) in interventions]
-    if clash:
-        raise ModelError(f"pulse term(s) {clash} clash with intervention names")
-    mode = "none" if pulse_arg is None else ("auto" if pulse_arg == "auto" else "given")
-    beta_point = pulse_penalty(n_model)
-    limit = min(max(1, int(MAX_PULSE_SHARE * n_model)), max(0, n_model - k - MIN_RESIDUAL_DF))
+    periods, mode, beta_point, limit = pulse_plan(pulse_arg, interventions, n_model, k)
 
     def fit_with(pers: list[pd.Period], clean: dict[int, float]) -> FitState:
         cur = replace(spec, pulses=_pulse_terms(pers))

@@ -43,7 +43,6 @@ import numpy as np
 import pandas as pd
 from scipy import signal, stats
 
-from ..changepoint.pulses import pulse_penalty
 from ..errors import ModelError
 from ..results import result_meta
 from .design import (
@@ -58,17 +57,23 @@ from .design import (
 )
 from .diagnostics import cameron_trivedi, default_lags, ljung_box, overdispersion_lr
 from .dynamics import Persistence, long_run_effects, persistence
-from .fit import FAMILIES, _pulse_terms, _read_pulses, input_hash, pulse_name
+from .fit import (
+    _pulse_terms,
+    _read_pulses,
+    check_spec_options,
+    input_hash,
+    pulse_plan,
+    read_exposure,
+    read_terms,
+)
 from .interventions import (
     MIN_SIDE,
     Intervention,
     check_placement,
     periods_per_year,
-    read_interventions,
-    read_min_side,
 )
 from .likelihood import THETA_BOUNDS, Counts, Problem, mean_and_derivative, theta_standard_errors
-from .outliers import MAX_PULSE_SHARE, FitState, search_pulses
+from .outliers import FitState, search_pulses
 from .results import CountModelResult, affected_periods, effect_kind, make_counterfactual
 from .simulate import draw_counts, draw_theta, quantiles
 
@@ -736,16 +741,8 @@ def fit_ingarch(
     ``a + b`` must stay below 1 for a long-run effect to be reported). The fit itself is
     constrained to the stationary region.
     """
-    if family not in FAMILIES:
-        raise ModelError(f"family must be 'poisson' or 'negbin', not {family!r}")
-    if trend not in (None, "linear"):
-        raise ModelError(f"trend must be None or 'linear', not {trend!r}")
-    if seasonality not in (None, "month", "fourier"):
-        raise ModelError(f"seasonality must be None, 'month' or 'fourier', not {seasonality!r}")
-    interventions = read_interventions(interventions)
-    min_side = read_min_side(min_side)
-    if isinstance(fourier_order, bool) or not isinstance(fourier_order, int | np.integer):
-        raise ModelError(f"fourier_order must be a whole number, not {fourier_order!r}")
+    check_spec_options(family, trend, seasonality)
+    interventions, min_side = read_terms(interventions, min_side, fourier_order)
     index, values = check_counts(y)
     pulse_arg = _read_pulses(pulses, index)
     ppy = periods_per_year(index)
@@ -754,11 +751,7 @@ def fit_ingarch(
     if ppy == 1 and seasonality is not None:
         notes.append(f"seasonality={seasonality!r} does not apply to an annual series and was left out")
     ex = align_exog(exog, index)
-    expo = None
-    if exposure is not None:
-        expo = align_exog(exposure, index, "exposure").iloc[:, 0].to_numpy()
-        if np.any(expo <= 0):
-            raise ModelError("exposure must be positive")
+    expo = read_exposure(exposure, index)
     spec = DesignSpec(origin=index[1] if len(index) > 1 else index[0], ppy=ppy, trend=trend,
                       seasonality=seasonality if ppy == 12 else None, fourier_order=int(fourier_order),
                       exog_names=tuple(ex.columns) if ex is not None else (), ar=0, interventions=interventions)
@@ -776,13 +769,7 @@ def fit_ingarch(
     check_rank(det0)
     if np.all(data0.counts.y == 0):
         raise ModelError("every modelled count is zero; there is nothing to model")
-    periods0: list[pd.Period] = [] if pulse_arg in (None, "auto") else sorted(set(pulse_arg))
-    clash = [pulse_name(p) for p in periods0 if pulse_name(p) in interventions]
-    if clash:
-        raise ModelError(f"pulse term(s) {clash} clash with intervention names")
-    mode = "none" if pulse_arg is None else ("auto" if pulse_arg == "auto" else "given")
-    beta_point = pulse_penalty(n_model)
-    limit = min(max(1, int(MAX_PULSE_SHARE * n_model)), max(0, n_model - k - MIN_RESIDUAL_DF))
+    periods0, mode, beta_point, limit = pulse_plan(pulse_arg, interventions, n_model, k)
 
     found, (data, params, theta, llf, iters, conv) = _estimate(
         index, values, spec, ex, expo, family=family, min_side=min_side, mode=mode, given=periods0, limit=limit,
