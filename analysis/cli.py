@@ -191,7 +191,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     data_dir = processed_dir(args.data)  # refuses "no data found" before anything is drawn
     out = Path(args.out) if args.out else _locations.default_report_dir()
     run = run_report(Path(args.config) if args.config else None, out, lang=args.lang,
-                     progress=not args.quiet, data_dir=data_dir)
+                     progress=not args.quiet, data_dir=data_dir, n_jobs=args.n_jobs)
     if args.quiet:  # with progress on, the report's own last line already says where it went
         print(f"report written to {run.index}", file=sys.stderr)
     return 0
@@ -248,6 +248,9 @@ def make_parser() -> argparse.ArgumentParser:
                                  "folder, else <user data folder>/reports/latest)")
     r.add_argument("--lang", choices=["en", "ru"],
                    help="report language (default: the configuration's [report] lang)")
+    r.add_argument("--n-jobs", type=int, default=1,
+                   help="processes for the fits and the figures (default 1; -1 = all cores); the report's "
+                        "bytes do not depend on it")
     r.add_argument("--quiet", action="store_true", help="no progress output")
     r.set_defaults(func=cmd_report)
 

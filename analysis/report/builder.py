@@ -15,11 +15,10 @@ from pathlib import Path
 
 from .. import _atomic
 from ..errors import InputError
-from .compute import ReportResults, cached_compute
+from .compute import ReportResults, cached_compute, deal, effective_jobs, map_jobs
 from .config import DEFAULT_CONFIG, ReportConfig, load_config
-from ..plots import figure_notes
 from .document import Document, Header, with_figure_notes
-from .figures import save
+from .figures import draw_figures
 from .html import render_html
 from .inputs import Inputs, load_inputs
 from .markdown import render_markdown
@@ -92,7 +91,7 @@ def render_document(results: ReportResults, lang: str) -> Document:
 
 def run_report(config: ReportConfig | str | Path | None = None, out_dir: str | Path | None = None, *,
                lang: str | None = None, progress: bool = True,
-               data_dir: str | Path | None = None, cache: bool = True) -> ReportRun:
+               data_dir: str | Path | None = None, cache: bool = True, n_jobs: int | None = 1) -> ReportRun:
     """Build the report and return its paths and per-stage timings.
 
     Parameters
@@ -111,7 +110,12 @@ def run_report(config: ReportConfig | str | Path | None = None, out_dir: str | P
         Reuse the computed record of an earlier run on the same data, configuration
         and code (see :func:`analysis.report.compute.cached_compute`); the output is
         byte-identical either way.
+    n_jobs : int, default 1
+        Processes for the searches and fits and for drawing the figures (joblib's
+        convention: ``-1`` all cores). The report's bytes do not depend on it, so it is
+        neither part of the configuration nor written into the report.
     """
+    effective_jobs(n_jobs)  # refuse a bad value before anything is read
     if isinstance(config, ReportConfig):
         cfg = config
         config_text = Path(cfg.path).read_text(encoding="utf-8") if cfg.path and Path(cfg.path).is_file() else ""
@@ -126,11 +130,11 @@ def run_report(config: ReportConfig | str | Path | None = None, out_dir: str | P
     with pr.stage("load", "reading data/processed"):
         inputs = load_inputs(data_dir)
     _refuse_unwritable(out)  # before the long computation, not after it
-    results = cached_compute(cfg, inputs, config_text=config_text, progress=pr, cache=cache)
+    results = cached_compute(cfg, inputs, config_text=config_text, progress=pr, cache=cache, n_jobs=n_jobs)
     # Everything is written into a stage folder and swapped in as a whole at the end, so
     # an interrupt leaves the previous report complete (see analysis._atomic).
     with _atomic.replacing(out, known=OUTPUT_NAMES) as stage:
-        index, md, figures = write_report(results, lang, stage, pr)
+        index, md, figures = write_report(results, lang, stage, pr, n_jobs=n_jobs)
     index, md = out / index.name, out / md.name
     figures = tuple(out / f.relative_to(stage) for f in figures)
     total = sum(pr.timings.values())
@@ -155,8 +159,18 @@ def _refuse_unwritable(out: Path) -> None:
 OUTPUT_NAMES = ("index.html", "report.md", "figures")
 
 
-def write_report(results: ReportResults, lang: str, out: Path, pr: Progress) -> tuple[Path, Path, list[Path]]:
-    """Render ``results`` in ``lang`` into the folder ``out``: figures, ``index.html`` and ``report.md``."""
+#: Chunks of figures per worker process: enough to even out figures of unequal cost, few
+#: enough that the record (sent once per chunk) is not copied many times.
+_CHUNKS_PER_WORKER = 3
+
+
+def write_report(results: ReportResults, lang: str, out: Path, pr: Progress, *,
+                 n_jobs: int | None = 1) -> tuple[Path, Path, list[Path]]:
+    """Render ``results`` in ``lang`` into the folder ``out``: figures, ``index.html`` and ``report.md``.
+
+    The figures not kept from an earlier run are drawn by ``n_jobs`` processes (see
+    :func:`analysis.report.compute.map_jobs`); the files do not depend on it.
+    """
     with pr.stage("render", "rendering the sections"):
         doc = render_document(results, lang)
     fig_dir = out / "figures"
@@ -164,20 +178,26 @@ def write_report(results: ReportResults, lang: str, out: Path, pr: Progress) -> 
     notes: dict[str, tuple[str, ...]] = {}
     with pr.stage("figures", "drawing the figures"):
         seen: set[str] = set()
+        todo = []
         for fig in doc.figures():
             file = doc.file_of(fig)
             if file in seen:
                 raise ValueError(f"two figures named {file}")
             seen.add(file)
+            written.append(fig_dir / file)
             kept = _reuse_figure(results, lang, fig_dir, file)
             if kept is None:
-                drawn = fig.draw()
-                notes[fig.name] = tuple(figure_notes(drawn))
-                written.append(save(drawn, fig_dir / file, fig.source))
-                _keep_figure(results, lang, fig_dir, file, notes[fig.name])
+                todo.append((fig, fig_dir / file))
             else:
                 notes[fig.name] = kept
-                written.append(fig_dir / file)
+        # Each figure is an independent job (the record in, its files out): drawn here one
+        # after another, or dealt to worker processes; the files are the same either way.
+        workers = effective_jobs(n_jobs)
+        chunks = deal(todo, 1 if workers == 1 else _CHUNKS_PER_WORKER * workers)
+        for drawn in map_jobs(draw_figures, chunks, n_jobs=workers):
+            notes.update(dict(drawn))
+        for fig, path in todo:
+            _keep_figure(results, lang, fig_dir, path.name, notes[fig.name])
     doc = with_figure_notes(doc, notes)
     with pr.stage("write", "writing HTML and Markdown"):
         index = _atomic.write_text(out / "index.html", render_html(doc, fig_dir))

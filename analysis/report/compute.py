@@ -9,6 +9,7 @@ share no state. Two languages are rendered from one :class:`ReportResults`.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -119,6 +120,48 @@ class ReportResults:
 
     def series_by_id(self, sid: str) -> SeriesResult:
         return next(s for s in self.series if s.spec.id == sid)
+
+
+# ----------------------------------------------------------------------------- parallel
+
+def effective_jobs(n_jobs: int | None) -> int:
+    """The number of processes ``n_jobs`` asks for: joblib's convention (``-1`` all cores, ``-2`` all but one).
+
+    Raises
+    ------
+    InputError
+        When ``n_jobs`` is 0 or not a whole number.
+    """
+    if n_jobs is None:
+        return 1
+    if isinstance(n_jobs, bool) or not isinstance(n_jobs, (int, np.integer)) or int(n_jobs) == 0:
+        raise InputError("n_jobs", f"the number of workers must be a non-zero whole number, not {n_jobs!r}")
+    n = int(n_jobs)
+    cpus = os.cpu_count() or 1
+    return max(1, n if n > 0 else cpus + 1 + n)
+
+
+def map_jobs(fn: Callable[[Any], Any], jobs: Sequence[Any], n_jobs: int | None = 1) -> list[Any]:
+    """``[fn(job) for job in jobs]``, through :class:`joblib.Parallel` when ``n_jobs`` asks for more than one process.
+
+    The screen's mechanism (:func:`analysis.screening.screen`): each job is a pure
+    function of what it is given (no global state, random draws only from seeds it
+    carries), so its answer is the same in this process or in a worker; the answers
+    come back in the order of ``jobs``. With one process (or one job) nothing is
+    started and the jobs run here, one after another.
+    """
+    n = effective_jobs(n_jobs)
+    if n == 1 or len(jobs) <= 1:
+        return [fn(job) for job in jobs]
+    from joblib import Parallel, delayed
+
+    return list(Parallel(n_jobs=min(n, len(jobs)), batch_size=1)(delayed(fn)(job) for job in jobs))
+
+
+def deal(items: Sequence[Any], n_chunks: int) -> list[list[Any]]:
+    """``items`` dealt round-robin into at most ``n_chunks`` non-empty chunks (neighbours, often alike in cost, split)."""
+    n = max(1, min(int(n_chunks), len(items)))
+    return [list(items[i::n]) for i in range(n)] if items else []
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -331,8 +374,105 @@ def _published_convictions(inputs: Inputs) -> pd.DataFrame | None:
 
 # ----------------------------------------------------------------------------- compute
 
+def _search(cfg: ReportConfig, sid: str, y: pd.Series, cost: str, draws: int) -> A.BreakFit:
+    cp = cfg.changepoint
+    return A.detect_breaks(sid, y, cost=cost, method=cp.method, penalty=cp.penalty, min_size=cp.min_size,
+                           alpha=cfg.alpha, draws=draws, seed=cfg.seed)
+
+
+def _say(pr: Progress | None, msg: str) -> None:
+    if pr is not None:
+        pr.say(msg)
+
+
+def series_result(cfg: ReportConfig, inputs: Inputs, spec: SeriesSpec, pr: Progress | None = None) -> SeriesResult:
+    """Everything the report computes for one configured series (a pure function of its arguments)."""
+    cp, mo = cfg.changepoint, cfg.model
+    y_full = get_series(inputs, spec, drop_incomplete=False)
+    y = get_series(inputs, spec)
+    stock, observable = _stock(inputs, spec) if spec.stock else (None, False)
+    breakdowns = tuple((dim, fr) for dim in spec.breakdowns
+                       if (fr := _breakdown(inputs, spec, dim)) is not None and fr.shape[1] >= 1)
+    yb = y.dropna()
+    cost = spec.cost or cp.cost
+    bf = bayes = pois = None
+    if spec.changepoints and len(yb):
+        _say(pr, f"  breaks: {spec.id} ({cost})")
+        bf = _search(cfg, spec.id, yb, cost, cp.conf_int_draws)
+        if spec.bayes and cost in ("poisson", "negbin") and (yb >= 0).all():
+            bayes = A.bayes_breaks(spec.id, yb, max_breaks=cp.bayes_max_breaks)
+        if cost == "negbin":
+            pois = _search(cfg, spec.id, yb, "poisson", 0)
+    model = december = status = None
+    if spec.count_model and len(yb):
+        _say(pr, f"  count model: {spec.id}")
+        model = _fit_series_model(cfg, inputs, spec, yb)
+        if model.result is not None:
+            december = A.december_fit(yb, _items(spec.interventions), family=mo.family, chosen=model.result,
+                                      exog=_exog(cfg, inputs, yb))
+            status = A.calendar_status(yb, spec.registry, min_side=mo.min_side, min_gap=mo.min_gap,
+                                       estimated={i.event for i in spec.interventions if i.event})
+    variants: list[Variant] = []
+    if spec.sensitivity_bases:
+        variants.append(Variant("dropped", y, bf))
+        variants.append(Variant("kept", y_full, _search(cfg, spec.id, y_full.dropna(), cost, 0)))
+        for basis in spec.sensitivity_bases:
+            try:
+                yv = get_series(inputs, spec, date_basis=basis)
+            except InputError:
+                variants.append(Variant(basis, None, None))
+                continue
+            variants.append(Variant(basis, yv, _search(cfg, spec.id, yv.dropna(), cost, 0)))
+    return SeriesResult(spec, y, y_full, stock, observable, breakdowns, annotations_for(cfg, spec.registry), bf,
+                        bayes, pois, model, december, status, tuple(variants))
+
+
+def conviction_result(cfg: ReportConfig, conv: pd.DataFrame, art: str,
+                      pr: Progress | None = None) -> ConvictionResult:
+    """Breaks and count model of one modelled article (a pure function of its arguments)."""
+    cp, mo, co = cfg.changepoint, cfg.model, cfg.convictions
+    main = P.annual_convictions(art, "main", frame=conv)
+    add = P.annual_convictions(art, "additional", frame=conv, trim=False).reindex(main.index)
+    y = P.annual_convictions(art, co.charge, frame=conv).dropna()
+    bf = None
+    if len(y) >= co.min_years_for_breaks:
+        _say(pr, f"  breaks: art. {art}")
+        bf = A.detect_breaks(f"art. {art}", y, cost=co.cost, method=cp.method, penalty=cp.penalty,
+                             min_size=co.min_size, alpha=cfg.alpha, draws=cp.conf_int_draws, seed=cfg.seed)
+    _say(pr, f"  count model: art. {art}")
+    items = co.interventions_for(art)
+    mf = A.analyse_model(f"art. {art}", y, family=co.family, interventions=_items(items), exog=None,
+                         alpha=cfg.alpha, n_sim=mo.counterfactual_draws, seed=cfg.seed,
+                         pulses=mo.pulses, sensitivity=mo.sensitivity,
+                         placebo_max_dates=mo.placebo_max_dates, n_boot=mo.bootstrap)
+    return ConvictionResult(art, main, add, y, bf, mf, tuple(items))
+
+
+def _series_job(job: tuple) -> SeriesResult:
+    return series_result(*job)
+
+
+def _conviction_job(job: tuple) -> ConvictionResult:
+    return conviction_result(*job)
+
+
+def _heavy_first(costs: Sequence[float]) -> list[int]:
+    """Positions by decreasing expected cost (stable): the long jobs start first, the short ones fill in."""
+    return sorted(range(len(costs)), key=lambda i: -costs[i])
+
+
+def _run(fn: Callable[[Any], Any], jobs: list[tuple], costs: Sequence[float], n_jobs: int | None) -> list[Any]:
+    """``fn`` over ``jobs`` by :func:`map_jobs`, the expensive ones dispatched first; answers in the order of ``jobs``."""
+    order = _heavy_first(costs) if effective_jobs(n_jobs) > 1 else list(range(len(jobs)))
+    answers = map_jobs(fn, [jobs[i] for i in order], n_jobs=n_jobs)
+    out: list[Any] = [None] * len(jobs)
+    for i, a in zip(order, answers):
+        out[i] = a
+    return out
+
+
 def compute(config: ReportConfig, inputs: Inputs, *, config_text: str = "",
-            progress: Progress | None = None) -> ReportResults:
+            progress: Progress | None = None, n_jobs: int | None = 1) -> ReportResults:
     """Run every search and fit of the report once and return the frozen record.
 
     Parameters
@@ -344,6 +484,10 @@ def compute(config: ReportConfig, inputs: Inputs, *, config_text: str = "",
         The configuration's text, shown verbatim in the report.
     progress : Progress, optional
         Stage timings and messages.
+    n_jobs : int, default 1
+        Processes for the series and the articles (:func:`map_jobs`). Each series and
+        each article is one job whose random draws come from the configured seed alone,
+        so the record is the same for any ``n_jobs``.
 
     Notes
     -----
@@ -355,53 +499,15 @@ def compute(config: ReportConfig, inputs: Inputs, *, config_text: str = "",
     """
     pr = progress or Progress(False)
     cfg = config
-    cp, mo = cfg.changepoint, cfg.model
+    parallel = effective_jobs(n_jobs) > 1
+    here = None if parallel else pr  # workers do not write progress lines
 
-    def search(sid: str, y: pd.Series, cost: str, draws: int) -> A.BreakFit:
-        return A.detect_breaks(sid, y, cost=cost, method=cp.method, penalty=cp.penalty, min_size=cp.min_size,
-                               alpha=cfg.alpha, draws=draws, seed=cfg.seed)
-
-    series = []
     with pr.stage("series", "series, breaks and count models of the registries"):
-        for spec in cfg.series:
-            y_full = get_series(inputs, spec, drop_incomplete=False)
-            y = get_series(inputs, spec)
-            stock, observable = _stock(inputs, spec) if spec.stock else (None, False)
-            breakdowns = tuple((dim, fr) for dim in spec.breakdowns
-                               if (fr := _breakdown(inputs, spec, dim)) is not None and fr.shape[1] >= 1)
-            yb = y.dropna()
-            cost = spec.cost or cp.cost
-            bf = bayes = pois = None
-            if spec.changepoints and len(yb):
-                pr.say(f"  breaks: {spec.id} ({cost})")
-                bf = search(spec.id, yb, cost, cp.conf_int_draws)
-                if spec.bayes and cost in ("poisson", "negbin") and (yb >= 0).all():
-                    bayes = A.bayes_breaks(spec.id, yb, max_breaks=cp.bayes_max_breaks)
-                if cost == "negbin":
-                    pois = search(spec.id, yb, "poisson", 0)
-            model = december = status = None
-            if spec.count_model and len(yb):
-                pr.say(f"  count model: {spec.id}")
-                model = _fit_series_model(cfg, inputs, spec, yb)
-                if model.result is not None:
-                    december = A.december_fit(yb, _items(spec.interventions), family=mo.family, chosen=model.result,
-                                              exog=_exog(cfg, inputs, yb))
-                    status = A.calendar_status(yb, spec.registry, min_side=mo.min_side, min_gap=mo.min_gap,
-                                               estimated={i.event for i in spec.interventions if i.event})
-            variants: list[Variant] = []
-            if spec.sensitivity_bases:
-                variants.append(Variant("dropped", y, bf))
-                variants.append(Variant("kept", y_full, search(spec.id, y_full.dropna(), cost, 0)))
-                for basis in spec.sensitivity_bases:
-                    try:
-                        yv = get_series(inputs, spec, date_basis=basis)
-                    except InputError:
-                        variants.append(Variant(basis, None, None))
-                        continue
-                    variants.append(Variant(basis, yv, search(spec.id, yv.dropna(), cost, 0)))
-            series.append(SeriesResult(spec, y, y_full, stock, observable, breakdowns,
-                                       annotations_for(cfg, spec.registry), bf, bayes, pois, model, december, status,
-                                       tuple(variants)))
+        if parallel:
+            pr.say(f"  {len(cfg.series)} series in {effective_jobs(n_jobs)} processes")
+        # a count model (with its sensitivity table) costs far more than a search
+        costs = [1 + 10 * s.count_model + len(s.sensitivity_bases) for s in cfg.series]
+        series = _run(_series_job, [(cfg, inputs, spec, here) for spec in cfg.series], costs, n_jobs)
 
     convictions, described, missing, years = [], None, [], None
     with pr.stage("convictions", "annual convictions"):
@@ -411,26 +517,15 @@ def compute(config: ReportConfig, inputs: Inputs, *, config_text: str = "",
             known = set(conv["article"].unique())
             yrs = conv.loc[conv["value"].notna(), "year"]
             years = (int(yrs.min()), int(yrs.max())) if len(yrs) else None
+            arts = []
             for art in co.articles:
                 if art not in known:
                     missing.append(art)
-                    continue
-                main = P.annual_convictions(art, "main", frame=conv)
-                add = P.annual_convictions(art, "additional", frame=conv, trim=False).reindex(main.index)
-                y = P.annual_convictions(art, co.charge, frame=conv).dropna()
-                bf = None
-                if len(y) >= co.min_years_for_breaks:
-                    pr.say(f"  breaks: art. {art}")
-                    bf = A.detect_breaks(f"art. {art}", y, cost=co.cost, method=cp.method, penalty=cp.penalty,
-                                         min_size=co.min_size, alpha=cfg.alpha, draws=cp.conf_int_draws,
-                                         seed=cfg.seed)
-                pr.say(f"  count model: art. {art}")
-                items = co.interventions_for(art)
-                mf = A.analyse_model(f"art. {art}", y, family=co.family, interventions=_items(items), exog=None,
-                                     alpha=cfg.alpha, n_sim=mo.counterfactual_draws, seed=cfg.seed,
-                                     pulses=mo.pulses, sensitivity=mo.sensitivity,
-                                     placebo_max_dates=mo.placebo_max_dates, n_boot=mo.bootstrap)
-                convictions.append(ConvictionResult(art, main, add, y, bf, mf, tuple(items)))
+                else:
+                    arts.append(art)
+            if parallel and arts:
+                pr.say(f"  {len(arts)} articles in {effective_jobs(n_jobs)} processes")
+            convictions = _run(_conviction_job, [(cfg, conv, art, here) for art in arts], [1.0] * len(arts), n_jobs)
             rows = []
             for art in co.described:
                 if art not in known:
@@ -541,7 +636,7 @@ def results_key(config: ReportConfig, config_text: str, data_dir: Any) -> str:
 
 
 def cached_compute(config: ReportConfig, inputs: Inputs, *, config_text: str = "",
-                   progress: Progress | None = None, cache: bool = True) -> ReportResults:
+                   progress: Progress | None = None, cache: bool = True, n_jobs: int | None = 1) -> ReportResults:
     """:func:`compute`, with the record's :func:`results_key` set so that drawn figures can be reused.
 
     The record itself is always computed afresh: nothing is unpickled, so no file in a
@@ -560,7 +655,7 @@ def cached_compute(config: ReportConfig, inputs: Inputs, *, config_text: str = "
     import dataclasses
 
     pr = progress or Progress(False)
-    results = compute(config, inputs, config_text=config_text, progress=pr)
+    results = compute(config, inputs, config_text=config_text, progress=pr, n_jobs=n_jobs)
     if not cache or os.environ.get(CACHE_ENV, "1").strip() in ("0", "false", "no"):
         return results
     return dataclasses.replace(results, key=results_key(config, config_text, inputs.data_dir))

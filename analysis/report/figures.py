@@ -8,7 +8,7 @@ companion files that function writes), with the report's source line under it.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -50,3 +50,23 @@ def save(fig: plt.Figure, path: Path, source_line: str) -> Path:
     finally:
         plt.close(fig)
     return path
+
+
+def draw_figures(jobs: Sequence[tuple[Any, str | Path]]) -> list[tuple[str, tuple[str, ...]]]:
+    """Draw and save each ``(figure, path)`` of ``jobs``; return ``(name, caption notes)`` for each, in order.
+
+    A job is pure: a :class:`~analysis.report.document.Figure` (its ``draw`` reads the
+    computed record only) and the path of its file; what it leaves is that file and its
+    companions, which no other job writes. So the jobs can run in any order and in any
+    process (:func:`analysis.report.compute.map_jobs`), each drawing on matplotlib
+    state of its own, and the files are the same bytes either way.
+    """
+    from ..plots import figure_notes
+
+    out = []
+    for fig, path in jobs:
+        drawn = fig.draw()
+        notes = tuple(figure_notes(drawn))
+        save(drawn, Path(path), fig.source)
+        out.append((fig.name, notes))
+    return out
