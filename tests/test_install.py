@@ -164,10 +164,13 @@ def test_installed_package_reads_its_own_data_from_any_folder(installed, tmp_pat
             "y = analysis.monthly_series('foreign_agents', 'inclusions')\n"
             "print(P.processed_dir()); print(analysis.__file__)\n"
             "print(analysis.__version__); print(analysis.source_commit())\n"
+            "from analysis.report.config import load_config\n"
+            "print(len(load_config().series))\n"
             "y.to_csv('series.csv')\n")
     res = _run([sys.executable, "-c", code], cwd=tmp_path, env=_env(installed, tmp_path))
     assert res.returncode == 0, res.stderr
-    data_dir, init, version, commit = res.stdout.split("\n")[:4]
+    data_dir, init, version, commit, n_series = res.stdout.split("\n")[:5]
+    assert int(n_series) >= 4  # the packaged default configuration, read from the installed package
     assert Path(data_dir) == installed / "analysis" / "data" / "processed"
     assert Path(init).parent == installed / "analysis"
     assert version == tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
@@ -183,15 +186,46 @@ def test_installed_package_reads_its_own_data_from_any_folder(installed, tmp_pat
     assert [float(v) for v in got.iloc[:, 1]] == [float(v) for v in sel["value"]]
 
 
+#: Series of the default configuration the installed report keeps: one count model (with its
+#: counting choices, so the sensitivity section is there) and the Gaussian-cost series.
+SMALL_SERIES = ("fa_net", "und_inclusions")
+
+
+def _small_config(text: str) -> str:
+    """The default configuration cut to every section at a third of the cost: two series, one article, few draws.
+
+    Every section of the default report is still written (series, breaks, models,
+    convictions, headlines, sensitivity, vintages, screen, data), each kind of search
+    cost and the count models run, so the comparison proves for the installed package
+    what the full report would; the full report's own bytes are compared in
+    ``tests/test_determinism.py`` (two reports of every series on a fresh rebuild).
+    """
+    blocks = re.findall(r"(?ms)^\[\[series\]\]\n.*?(?=^\[|^# ----|\Z)", text)
+    kept = [b for b in blocks if re.search(r'(?m)^id = "(%s)"' % "|".join(SMALL_SERIES), b)]
+    assert len(kept) == len(SMALL_SERIES), "the default configuration no longer has the series this test keeps"
+    for b in blocks:
+        if b not in kept:
+            text = text.replace(b, "")
+    for key, value in (("articles", '["275"]'), ("described", '["207.3"]'), ("severity_articles", '["275"]'),
+                       ("conf_int_draws", "9"), ("counterfactual_draws", "100"), ("placebo_max_dates", "8"),
+                       ("bootstrap", "19")):
+        text, n = re.subn(rf"(?m)^{key} = .*$", f"{key} = {value}", text, count=1)
+        assert n == 1, key
+    return text
+
+
 def test_installed_report_is_byte_identical_to_the_checkout_report(installed, tmp_path):
     inst_out, co_out = tmp_path / "installed" / "report", tmp_path / "checkout" / "report"
     work = tmp_path / "work"
     work.mkdir()
+    config = tmp_path / "small.toml"
+    config.write_text(_small_config((ROOT / "analysis" / "config" / "default.toml").read_text(encoding="utf-8")),
+                      encoding="utf-8")
     env_co = {k: v for k, v in os.environ.items() if not k.startswith("ANALYSIS_") or k == "ANALYSIS_CACHE_DIR"}
     env_co.update(PYTHONPATH=str(ROOT), MPLBACKEND="Agg")
-    jobs = [([sys.executable, "-m", "analysis", "report", "--out", str(inst_out), "--quiet"], work,
-             _env(installed, tmp_path)),
-            ([sys.executable, "-m", "analysis", "report", "--out", str(co_out), "--quiet"], ROOT, env_co)]
+    report = [sys.executable, "-m", "analysis", "report", "--config", str(config), "--quiet", "--out"]
+    jobs = [([*report, str(inst_out)], work, _env(installed, tmp_path)),
+            ([*report, str(co_out)], ROOT, env_co)]
     before = _tree(installed)
     with ThreadPoolExecutor(2) as pool:
         results = list(pool.map(lambda j: _run(j[0], cwd=j[1], env=j[2]), jobs))
@@ -202,6 +236,9 @@ def test_installed_report_is_byte_identical_to_the_checkout_report(installed, tm
     inst, co = _tree(inst_out), _tree(co_out)
     assert "index.html" in inst and len(inst) > 3
     assert inst == co
+    page = (inst_out / "index.html").read_text(encoding="utf-8")
+    for section in ("series", "breaks", "models", "convictions", "sensitivity", "vintages", "screen", "data"):
+        assert f'id="{section}"' in page, section
     assert not list(work.iterdir()), "the report wrote into the current folder although --out was given"
 
 
