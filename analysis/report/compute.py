@@ -152,7 +152,7 @@ def map_jobs(fn: Callable[[Any], Any], jobs: Sequence[Any], n_jobs: int | None =
 
     Notes
     -----
-    Where the platform can fork (Linux), the workers are forked from this process
+    Where the platform's default is to fork (Linux), the workers are forked from this process
     (joblib's ``"multiprocessing"`` backend): they start with the toolkit, matplotlib
     and the compiled kernels already loaded, in a fraction of a second, where a fresh
     interpreter (joblib's default ``"loky"``, used elsewhere) spends seconds importing
@@ -190,7 +190,8 @@ def _backend() -> str | None:
     chosen = config.get("backend") if isinstance(config, dict) else None
     if chosen is not None and type(chosen).__name__ != "_Sentinel":  # parallel_config(backend=...)
         return None
-    return "multiprocessing" if "fork" in multiprocessing.get_all_start_methods() else None
+    # where the platform's default is not fork (macOS, Windows, Python 3.14 on Linux), joblib's own choice
+    return "multiprocessing" if multiprocessing.get_context().get_start_method() == "fork" else None
 
 
 def deal(items: Sequence[Any], n_chunks: int) -> list[list[Any]]:
