@@ -47,7 +47,12 @@ Exactness of the pruning (why no optimum is ever lost):
   older ones' ``g``, computed in one sweep whenever the number of candidates has
   doubled. The last-segment edge price favours older candidates, so (i) keeps that
   price as a margin for the newest candidates; (ii) is not used in the first ``edge``
-  steps, where the first-segment price applies.
+  steps, where the first-segment price applies. A candidate's list may hold a little
+  more than the set where it can still win, never less: its pieces are cut by Newton
+  steps from their outer ends (a convex piece's tangent reaches the level before the
+  piece does), at most two per step, and later steps close in. Keeping more only prunes
+  less: every piece still carries its candidate's true loss on its interval, so the
+  evaluation returns genuine costs and the optimum is among them.
 * :func:`pelt` — inequality pruning (Killick, Fearnhead & Eckley 2012) for any cost.
   Under MBIC the comparison that prunes uses the costs *without* the log-length term:
   for ``s < t < u``, ``C(s, u) >= C(s, t) + C(t, u)`` and ``log(u - s) > log(u - t)``,
@@ -117,6 +122,33 @@ def _sublevel(A, B, C, level, a, b):
     if _value(A, B, C, b) > level:  # noqa: F821
         hi = _root(A, B, C, level, xs, b)
     return True, lo, hi
+
+
+def _tangent_cut(A, B, C, level, x0, x1, v0, u1, u2):
+    """Move the end ``x0`` of a convex piece towards ``x1`` (where the value is at most
+    ``level``) by one Newton step on ``value = level``, never past the crossing.
+
+    From the side where the value exceeds ``level``, a convex function's tangent meets
+    ``level`` before the function does, so every Newton iterate stays on that side: the
+    new end keeps all of the sublevel set (and a little more until later steps close in;
+    one step per time step measured fastest). Returns the new end and its two end-point
+    features. ``v0, u1, u2``: the value and the features at ``x0``.
+    """
+    if not math.isfinite(v0):
+        return x0, u1, u2
+    d = _deriv(A, B, x0)  # noqa: F821
+    if not (d != 0.0 and math.isfinite(d)):
+        return x0, u1, u2
+    nx = x0 - (v0 - level) / d
+    if not ((nx - x0) * (x1 - x0) > 0.0):
+        return x0, u1, u2
+    if (nx - x1) * (x1 - x0) > 0.0:
+        nx = x1
+    w1 = _value(1.0, 0.0, 0.0, nx)  # noqa: F821
+    w2 = _value(0.0, 1.0, 0.0, nx)  # noqa: F821
+    if not (C + A * w1 + B * w2 >= level):  # at or past the crossing (rounding): stay outside
+        return x0, u1, u2
+    return nx, w1, w2
 
 
 def _pmin(A, B, C, a, b):
@@ -371,6 +403,12 @@ def _overwrite(EL, EH, EA, EB, EC, ne, QL, QH, QA, QB, QC, q0, q1, off, FL, FH, 
 def fpop(a, b, c, cA, cB, cC, lo_i, hi_i, cap, pen, min_size, prev, layer, dlo, dhi, mbic, edge, edge_pen):
     """Functional pruning with piece lists per candidate (bounded loss when ``cap`` is finite).
 
+    Every piece also carries the two features ``u1(x) = value(1, 0, 0, x)`` and
+    ``u2(x) = value(0, 1, 0, x)`` at its ends, so that its values there are
+    ``C + A u1 + B u2`` (a piece's value is linear in its coefficients) and a piece that
+    stays below the new level at both ends (and so everywhere: it is convex) is kept
+    without evaluating the cost. A piece above the level at an end is cut there by
+    :func:`_tangent_cut` (conservative; see the module notes).
     Returns ``(F, last, max_candidates, max_pieces)``.
     """
     n = a.shape[0]
@@ -406,6 +444,34 @@ def fpop(a, b, c, cA, cB, cC, lo_i, hi_i, cap, pen, min_size, prev, layer, dlo, 
     FC = np.empty(cap_p)
     TL = np.empty(cap_p)
     TH = np.empty(cap_p)
+    # features of the pieces' end points: value(A, B, C, x) = C + A u1(x) + B u2(x)
+    G1L = np.empty(cap_p)
+    G2L = np.empty(cap_p)
+    G1H = np.empty(cap_p)
+    G2H = np.empty(cap_p)
+    H1L = np.empty(cap_p)
+    H2L = np.empty(cap_p)
+    H1H = np.empty(cap_p)
+    H2H = np.empty(cap_p)
+    ul1 = np.empty(n)
+    ul2 = np.empty(n)
+    uh1 = np.empty(n)
+    uh2 = np.empty(n)
+    for i in range(n):
+        if lo_i[i] <= hi_i[i]:
+            ul1[i] = _value(1.0, 0.0, 0.0, lo_i[i])
+            ul2[i] = _value(0.0, 1.0, 0.0, lo_i[i])
+            uh1[i] = _value(1.0, 0.0, 0.0, hi_i[i])
+            uh2[i] = _value(0.0, 1.0, 0.0, hi_i[i])
+        else:
+            ul1[i] = _INF
+            ul2[i] = _INF
+            uh1[i] = _INF
+            uh2[i] = _INF
+    d1lo = _value(1.0, 0.0, 0.0, dlo)
+    d2lo = _value(0.0, 1.0, 0.0, dlo)
+    d1hi = _value(1.0, 0.0, 0.0, dhi)
+    d2hi = _value(0.0, 1.0, 0.0, dhi)
     nc = 0
     nc_swept = 0
     npc = 0
@@ -431,6 +497,11 @@ def fpop(a, b, c, cA, cB, cC, lo_i, hi_i, cap, pen, min_size, prev, layer, dlo, 
                 QA = np.empty(cap_p)
                 QB = np.empty(cap_p)
                 QC = np.empty(cap_p)
+            if QL.shape[0] > H1L.shape[0]:
+                H1L = np.empty(QL.shape[0])
+                H2L = np.empty(QL.shape[0])
+                H1H = np.empty(QL.shape[0])
+                H2H = np.empty(QL.shape[0])
             q = 0
             for k in range(nc):
                 p0 = pstart[k]
@@ -445,14 +516,39 @@ def fpop(a, b, c, cA, cB, cC, lo_i, hi_i, cap, pen, min_size, prev, layer, dlo, 
                         QA[q] = PA[p]
                         QB[q] = PB[p]
                         QC[q] = PC[p] + cap
+                        H1L[q] = G1L[p]
+                        H2L[q] = G2L[p]
+                        H1H[q] = G1H[p]
+                        H2H[q] = G2H[p]
+                        q += 1
+                        continue
+                    if li <= xl and xh <= hi:  # wholly inside the inlier interval
+                        QL[q] = xl
+                        QH[q] = xh
+                        QA[q] = PA[p] + a[i]
+                        QB[q] = PB[p] + b[i]
+                        QC[q] = PC[p] + c[i]
+                        H1L[q] = G1L[p]
+                        H2L[q] = G2L[p]
+                        H1H[q] = G1H[p]
+                        H2H[q] = G2H[p]
                         q += 1
                         continue
                     if xl < li:  # part left of the inlier interval
                         QL[q] = xl
-                        QH[q] = xh if xh < li else li
                         QA[q] = PA[p]
                         QB[q] = PB[p]
                         QC[q] = PC[p] + cap
+                        H1L[q] = G1L[p]
+                        H2L[q] = G2L[p]
+                        if xh < li:
+                            QH[q] = xh
+                            H1H[q] = G1H[p]
+                            H2H[q] = G2H[p]
+                        else:
+                            QH[q] = li
+                            H1H[q] = ul1[i]
+                            H2H[q] = ul2[i]
                         q += 1
                     ml = xl if xl > li else li
                     mh = xh if xh < hi else hi
@@ -462,13 +558,34 @@ def fpop(a, b, c, cA, cB, cC, lo_i, hi_i, cap, pen, min_size, prev, layer, dlo, 
                         QA[q] = PA[p] + a[i]
                         QB[q] = PB[p] + b[i]
                         QC[q] = PC[p] + c[i]
+                        if xl > li:
+                            H1L[q] = G1L[p]
+                            H2L[q] = G2L[p]
+                        else:
+                            H1L[q] = ul1[i]
+                            H2L[q] = ul2[i]
+                        if xh < hi:
+                            H1H[q] = G1H[p]
+                            H2H[q] = G2H[p]
+                        else:
+                            H1H[q] = uh1[i]
+                            H2H[q] = uh2[i]
                         q += 1
                     if xh > hi:
-                        QL[q] = xl if xl > hi else hi
                         QH[q] = xh
                         QA[q] = PA[p]
                         QB[q] = PB[p]
                         QC[q] = PC[p] + cap
+                        H1H[q] = G1H[p]
+                        H2H[q] = G2H[p]
+                        if xl > hi:
+                            QL[q] = xl
+                            H1L[q] = G1L[p]
+                            H2L[q] = G2L[p]
+                        else:
+                            QL[q] = hi
+                            H1L[q] = uh1[i]
+                            H2L[q] = uh2[i]
                         q += 1
             pstart[nc] = q
             npc = q
@@ -477,6 +594,10 @@ def fpop(a, b, c, cA, cB, cC, lo_i, hi_i, cap, pen, min_size, prev, layer, dlo, 
             PA, QA = QA, PA
             PB, QB = QB, PB
             PC, QC = QC, PC
+            G1L, H1L = H1L, G1L
+            G2L, H2L = H2L, G2L
+            G1H, H1H = H1H, G1H
+            G2H, H2H = H2H, G2H
         # ---- 2. a new candidate; older ones keep the pieces where they beat it
         if layer:
             c_new = prev[s_new]
@@ -508,6 +629,24 @@ def fpop(a, b, c, cA, cB, cC, lo_i, hi_i, cap, pen, min_size, prev, layer, dlo, 
                 QA = np.empty(cap_p)
                 QB = np.empty(cap_p)
                 QC = np.empty(cap_p)
+            if PL.shape[0] > G1L.shape[0]:
+                n1 = np.empty(PL.shape[0])
+                n2 = np.empty(PL.shape[0])
+                n3 = np.empty(PL.shape[0])
+                n4 = np.empty(PL.shape[0])
+                n1[:npc] = G1L[:npc]
+                n2[:npc] = G2L[:npc]
+                n3[:npc] = G1H[:npc]
+                n4[:npc] = G2H[:npc]
+                G1L = n1
+                G2L = n2
+                G1H = n3
+                G2H = n4
+            if QL.shape[0] > H1L.shape[0]:
+                H1L = np.empty(QL.shape[0])
+                H2L = np.empty(QL.shape[0])
+                H1H = np.empty(QL.shape[0])
+                H2H = np.empty(QL.shape[0])
             q = 0
             m = 0
             for k in range(nc):
@@ -516,14 +655,51 @@ def fpop(a, b, c, cA, cB, cC, lo_i, hi_i, cap, pen, min_size, prev, layer, dlo, 
                 q0 = q
                 lvl = thr - lev[k]
                 for p in range(p0, p1):
-                    keep, xl, xh = _sublevel(PA[p], PB[p], PC[p], lvl, PL[p], PH[p])
-                    if keep:
-                        QL[q] = xl
-                        QH[q] = xh
-                        QA[q] = PA[p]
-                        QB[q] = PB[p]
-                        QC[q] = PC[p]
+                    pA = PA[p]
+                    pB = PB[p]
+                    pC = PC[p]
+                    vl = pC + pA * G1L[p] + pB * G2L[p]
+                    vh = pC + pA * G1H[p] + pB * G2H[p]
+                    if vl <= lvl and vh <= lvl:  # convex: the whole piece is below the level
+                        QL[q] = PL[p]
+                        QH[q] = PH[p]
+                        QA[q] = pA
+                        QB[q] = pB
+                        QC[q] = pC
+                        H1L[q] = G1L[p]
+                        H2L[q] = G2L[p]
+                        H1H[q] = G1H[p]
+                        H2H[q] = G2H[p]
                         q += 1
+                        continue
+                    # the piece reaches above the level at an end: is any of it below?
+                    xl = PL[p]
+                    xh = PH[p]
+                    xs = _argmin(pA, pB)
+                    if xs < xl:
+                        xs = xl
+                    elif xs > xh:
+                        xs = xh
+                    if not (_value(pA, pB, pC, xs) <= lvl):
+                        continue
+                    QA[q] = pA
+                    QB[q] = pB
+                    QC[q] = pC
+                    u1 = G1L[p]
+                    u2 = G2L[p]
+                    if not (vl <= lvl):
+                        xl, u1, u2 = _tangent_cut(pA, pB, pC, lvl, xl, xs, vl, u1, u2)
+                    QL[q] = xl
+                    H1L[q] = u1
+                    H2L[q] = u2
+                    u1 = G1H[p]
+                    u2 = G2H[p]
+                    if not (vh <= lvl):
+                        xh, u1, u2 = _tangent_cut(pA, pB, pC, lvl, xh, xs, vh, u1, u2)
+                    QH[q] = xh
+                    H1H[q] = u1
+                    H2H[q] = u2
+                    q += 1
                 if q > q0:
                     tau[m] = tau[k]
                     lev[m] = lev[k]
@@ -534,6 +710,10 @@ def fpop(a, b, c, cA, cB, cC, lo_i, hi_i, cap, pen, min_size, prev, layer, dlo, 
             QA[q] = 0.0
             QB[q] = 0.0
             QC[q] = 0.0
+            H1L[q] = d1lo
+            H2L[q] = d2lo
+            H1H[q] = d1hi
+            H2H[q] = d2hi
             tau[m] = s_new
             lev[m] = c_new
             levpos[s_new] = c_new
@@ -547,6 +727,10 @@ def fpop(a, b, c, cA, cB, cC, lo_i, hi_i, cap, pen, min_size, prev, layer, dlo, 
             PA, QA = QA, PA
             PB, QB = QB, PB
             PC, QC = QC, PC
+            G1L, H1L = H1L, G1L
+            G2L, H2L = H2L, G2L
+            G1H, H1H = H1H, G1H
+            G2H, H2H = H2H, G2H
             if nc > maxc:
                 maxc = nc
             if npc > maxp:
@@ -601,6 +785,22 @@ def fpop(a, b, c, cA, cB, cC, lo_i, hi_i, cap, pen, min_size, prev, layer, dlo, 
             PA, QA = QA, PA
             PB, QB = QB, PB
             PC, QC = QC, PC
+            # the sweep cut pieces at new end points: their features afresh
+            if PL.shape[0] > G1L.shape[0]:
+                G1L = np.empty(PL.shape[0])
+                G2L = np.empty(PL.shape[0])
+                G1H = np.empty(PL.shape[0])
+                G2H = np.empty(PL.shape[0])
+            if QL.shape[0] > H1L.shape[0]:
+                H1L = np.empty(QL.shape[0])
+                H2L = np.empty(QL.shape[0])
+                H1H = np.empty(QL.shape[0])
+                H2H = np.empty(QL.shape[0])
+            for p in range(npc):
+                G1L[p] = _value(1.0, 0.0, 0.0, PL[p])
+                G2L[p] = _value(0.0, 1.0, 0.0, PL[p])
+                G1H[p] = _value(1.0, 0.0, 0.0, PH[p])
+                G2H[p] = _value(0.0, 1.0, 0.0, PH[p])
         if nc == 0:
             continue
         # ---- 3. evaluate: every candidate's pieces plus the window [s_new, t)
@@ -1305,7 +1505,7 @@ class Kernels:
             helpers = {}
             if name in self._ONE_PARAM:
                 helpers = {"_root": _bound(self, "_root"), "_sublevel": _bound(self, "_sublevel"),
-                           "_pmin": _bound(self, "_pmin"), "_alive_parts": _bound(self, "_alive_parts"),
+                           "_pmin": _bound(self, "_pmin"), "_tangent_cut": _bound(self, "_tangent_cut"), "_alive_parts": _bound(self, "_alive_parts"),
                            "_overwrite": _bound(self, "_overwrite"), "_put_const": _bound(self, "_put_const"),
                            "_window_min": _bound(self, "_window_min"), "robust_fit": _bound(self, "robust_fit"),
                            "_plain_steps": _bound(self, "_plain_steps")}
@@ -1324,6 +1524,8 @@ def _bound(k: Kernels, name: str):
         helpers = {}
         if name == "_sublevel":
             helpers = {"_root": _bound(k, "_root")}
+        elif name == "_tangent_cut":
+            helpers = {}
         elif name == "_neg_monotone":
             helpers = {"_root": _bound(k, "_root"), "_append": _bound(k, "_append")}
         elif name == "_neg_parts":
@@ -1340,7 +1542,7 @@ def _bound(k: Kernels, name: str):
             helpers = {"_pmin": _bound(k, "_pmin")}
         elif name == "_segcost_plain":
             helpers = {"_pmin": _bound(k, "_pmin")}
-        elif name != "_root" and name != "_pmin":
+        elif name not in ("_root", "_pmin", "_tangent_cut"):
             raise KeyError(name)
         fn = specialize(globals()[name], k.tag, {**k._bindings, **helpers}, inline=name in _INLINE)
         k._compiled[name] = fn
