@@ -165,11 +165,21 @@ def estimate_dispersion_given_segments(y: np.ndarray, positions: tuple[int, ...]
     if yk.size < 3 or np.sum((yk - mk) ** 2) <= np.sum(mk) * (1 + 1e-12):
         return MAX_SIZE
 
+    # the log-likelihood depends on a period only through (y, s) and (mean, s): sum over
+    # the distinct pairs, weighted by how often they occur (counts repeat, means are per segment)
+    ys, n_ys = np.unique(np.stack([yk, sk]), axis=1, return_counts=True)
+    ms, inv = np.unique(np.stack([mk, sk]), axis=1, return_inverse=True)
+    y_ms = np.bincount(np.ravel(inv), weights=yk, minlength=ms.shape[1])
+    n_ms = np.bincount(np.ravel(inv), minlength=ms.shape[1]).astype(float)
+    m_safe = np.where(ms[0] > 0, ms[0], 1.0)
+
     def nll(logr: float) -> float:
-        r = math.exp(logr) * sk
-        ll = special.gammaln(yk + r) - special.gammaln(r) + special.xlogy(r, r / (r + mk)) \
-            + special.xlogy(yk, np.where(mk > 0, mk, 1.0) / (r + mk))
-        return -float(np.sum(ll))
+        r_y = math.exp(logr) * ys[1]
+        r_m = math.exp(logr) * ms[1]
+        ll = float(np.dot(n_ys, special.gammaln(ys[0] + r_y) - special.gammaln(r_y)))
+        ll += float(np.dot(n_ms, special.xlogy(r_m, r_m / (r_m + ms[0]))))
+        ll += float(np.dot(y_ms, np.log(m_safe / (r_m + ms[0]))))
+        return -ll
 
     from scipy import optimize
 
