@@ -376,7 +376,8 @@ def compute(config: ReportConfig, inputs: Inputs, *, config_text: str = "",
                 pr.say(f"  breaks: {spec.id} ({cost})")
                 bf = search(spec.id, yb, cost, cp.conf_int_draws)
                 if spec.bayes and cost in ("poisson", "negbin") and (yb >= 0).all():
-                    bayes = A.bayes_breaks(spec.id, yb, max_breaks=cp.bayes_max_breaks)
+                    shared = bf.result.pulses if bf.result is not None else "auto"
+                    bayes = A.bayes_breaks(spec.id, yb, max_breaks=cp.bayes_max_breaks, pulses=shared)
                 if cost == "negbin":
                     pois = search(spec.id, yb, "poisson", 0)
             model = december = status = None
