@@ -12,6 +12,10 @@ Sections (all printed as plain-text tables, fixed seeds, Wilson 95% intervals):
   middle and last month (reported as a pulse, and no break); continuous defaults
   (linear trend plus noise and a random walk, n = 500; piecewise-constant Gaussian with
   three shifts, F1 at margin 5; real annotated series where available).
+* ``smuce``, ``bayes_speed``, ``real`` — the multiscale confidence set's error rates and
+  coverage, the Bayesian posterior's speed, and the default search against the default
+  posterior and the multiscale set on every series of the report (see
+  ``bench/_changepoint_multiscale.py``).
 * ``speed`` — every count cost on the path it really uses at n = 1e5 (about 10 breaks)
   and n = 1e6 (10 breaks), Gaussian-mean FPOP against skchange's at equal settings,
   the whole call at n = 150, first-call times in fresh processes (cold and warm
@@ -22,6 +26,7 @@ Usage (from the repository root)::
     python bench/bench_changepoint.py                  # full run, 1,000 series per cell
     python bench/bench_changepoint.py --quick          # smoke run, 100 series per cell
     python bench/bench_changepoint.py --sections speed
+    python bench/bench_changepoint.py --sections smuce,real
 
 ``--series`` overrides the number of series per cell.
 """
@@ -43,6 +48,7 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from analysis.changepoint import detect_changepoints  # noqa: E402
 from analysis.errors import AnalysisWarning  # noqa: E402
@@ -559,7 +565,17 @@ print(json.dumps({{"base_mb": base, "peak_mb": peak, "boot_s": secs, "breaks": r
     print("target: peak under 200 MB; intervals identical for every n_jobs")
 
 
-SECTIONS = {"calibration": bench_calibration, "traps": bench_traps, "speed": bench_speed}
+def _multiscale(name):
+    def run(args) -> None:
+        import _changepoint_multiscale as M  # noqa: E402 - beside this file
+
+        args.reps = args.series
+        getattr(M, f"bench_{name}")(args)
+    return run
+
+
+SECTIONS = {"calibration": bench_calibration, "traps": bench_traps, "speed": bench_speed,
+            "smuce": _multiscale("smuce"), "bayes_speed": _multiscale("bayes_speed"), "real": _multiscale("real")}
 
 
 def main(argv: list[str] | None = None) -> None:

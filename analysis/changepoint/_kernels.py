@@ -47,7 +47,12 @@ Exactness of the pruning (why no optimum is ever lost):
   older ones' ``g``, computed in one sweep whenever the number of candidates has
   doubled. The last-segment edge price favours older candidates, so (i) keeps that
   price as a margin for the newest candidates; (ii) is not used in the first ``edge``
-  steps, where the first-segment price applies.
+  steps, where the first-segment price applies. A candidate's list may hold a little
+  more than the set where it can still win, never less: its pieces are cut by Newton
+  steps from their outer ends (a convex piece's tangent reaches the level before the
+  piece does), at most two per step, and later steps close in. Keeping more only prunes
+  less: every piece still carries its candidate's true loss on its interval, so the
+  evaluation returns genuine costs and the optimum is among them.
 * :func:`pelt` — inequality pruning (Killick, Fearnhead & Eckley 2012) for any cost.
   Under MBIC the comparison that prunes uses the costs *without* the log-length term:
   for ``s < t < u``, ``C(s, u) >= C(s, t) + C(t, u)`` and ``log(u - s) > log(u - t)``,
@@ -117,6 +122,65 @@ def _sublevel(A, B, C, level, a, b):
     if _value(A, B, C, b) > level:  # noqa: F821
         hi = _root(A, B, C, level, xs, b)
     return True, lo, hi
+
+
+def _tangent_cut(A, B, C, level, x0, x1, v0, u1, u2):
+    """Move the end ``x0`` of a convex piece towards ``x1`` (where the value is at most
+    ``level``) by one Newton step on ``value = level``, never past the crossing.
+
+    From the side where the value exceeds ``level``, a convex function's tangent meets
+    ``level`` before the function does, so every Newton iterate stays on that side: the
+    new end keeps all of the sublevel set (and a little more until later steps close in;
+    one step per time step measured fastest). Returns the new end and its two end-point
+    features. ``v0, u1, u2``: the value and the features at ``x0``.
+    """
+    if not math.isfinite(v0):
+        return x0, u1, u2
+    d = _deriv(A, B, x0)  # noqa: F821
+    if not (d != 0.0 and math.isfinite(d)):
+        return x0, u1, u2
+    nx = x0 - (v0 - level) / d
+    if not ((nx - x0) * (x1 - x0) > 0.0):
+        return x0, u1, u2
+    if (nx - x1) * (x1 - x0) > 0.0:
+        nx = x1
+    w1 = _value(1.0, 0.0, 0.0, nx)  # noqa: F821
+    w2 = _value(0.0, 1.0, 0.0, nx)  # noqa: F821
+    if not (C + A * w1 + B * w2 >= level):  # at or past the crossing (rounding): stay outside
+        return x0, u1, u2
+    return nx, w1, w2
+
+
+def _emit(Q, q, xl, xh, A, B, C, f1l, f2l, f1h, f2h, level, cut):
+    """Write the piece ``[xl, xh]`` (coefficients ``A, B, C``, end-point features ``f``) to
+    column ``q`` of ``Q``; with ``cut``, only the part that may be at most ``level`` (a
+    superset of it, see :func:`_tangent_cut`), and nothing when its minimum is above.
+    Returns the next free column."""
+    if cut:
+        vl = C + A * f1l + B * f2l
+        vh = C + A * f1h + B * f2h
+        if not (vl <= level and vh <= level):  # convex: below at both ends is below everywhere
+            xs = _argmin(A, B)  # noqa: F821
+            if xs < xl:
+                xs = xl
+            elif xs > xh:
+                xs = xh
+            if not (_value(A, B, C, xs) <= level):  # noqa: F821
+                return q
+            if not (vl <= level):
+                xl, f1l, f2l = _tangent_cut(A, B, C, level, xl, xs, vl, f1l, f2l)
+            if not (vh <= level):
+                xh, f1h, f2h = _tangent_cut(A, B, C, level, xh, xs, vh, f1h, f2h)
+    Q[0, q] = xl
+    Q[1, q] = xh
+    Q[2, q] = A
+    Q[3, q] = B
+    Q[4, q] = C
+    Q[5, q] = f1l
+    Q[6, q] = f2l
+    Q[7, q] = f1h
+    Q[8, q] = f2h
+    return q + 1
 
 
 def _pmin(A, B, C, a, b):
@@ -371,6 +435,15 @@ def _overwrite(EL, EH, EA, EB, EC, ne, QL, QH, QA, QB, QC, q0, q1, off, FL, FH, 
 def fpop(a, b, c, cA, cB, cC, lo_i, hi_i, cap, pen, min_size, prev, layer, dlo, dhi, mbic, edge, edge_pen):
     """Functional pruning with piece lists per candidate (bounded loss when ``cap`` is finite).
 
+    Pieces are columns of one array (ends, coefficients, and the two features
+    ``u1(x) = value(1, 0, 0, x)`` and ``u2(x) = value(0, 1, 0, x)`` at both ends, so that
+    a piece's values at its ends are ``C + A u1 + B u2``: a piece's value is linear in
+    its coefficients). Each step makes one pass over them: the new observation joins
+    (splitting a piece where the observation enters or leaves its inlier interval) and
+    the cut at the new candidate's level is applied to every part at once
+    (:func:`_emit`). A part below the level at both ends (and so everywhere: it is
+    convex) is kept without evaluating the cost; one above it at an end is cut there
+    by :func:`_tangent_cut` (conservative; see the module notes).
     Returns ``(F, last, max_candidates, max_pieces)``.
     """
     n = a.shape[0]
@@ -384,16 +457,10 @@ def fpop(a, b, c, cA, cB, cC, lo_i, hi_i, cap, pen, min_size, prev, layer, dlo, 
     levpos = np.full(n + 1, _INF)
     pstart = np.empty(n + 2, dtype=np.int64)
     cap_p = 64
-    PL = np.empty(cap_p)
-    PH = np.empty(cap_p)
-    PA = np.empty(cap_p)
-    PB = np.empty(cap_p)
-    PC = np.empty(cap_p)
-    QL = np.empty(cap_p)
-    QH = np.empty(cap_p)
-    QA = np.empty(cap_p)
-    QB = np.empty(cap_p)
-    QC = np.empty(cap_p)
+    # pieces, one column each: rows lower end, upper end, A, B, C, and the end-point
+    # features u1(lower), u2(lower), u1(upper), u2(upper)
+    P = np.empty((9, cap_p))
+    Q = np.empty((9, cap_p))
     EL = np.empty(cap_p)
     EH = np.empty(cap_p)
     EA = np.empty(cap_p)
@@ -406,6 +473,25 @@ def fpop(a, b, c, cA, cB, cC, lo_i, hi_i, cap, pen, min_size, prev, layer, dlo, 
     FC = np.empty(cap_p)
     TL = np.empty(cap_p)
     TH = np.empty(cap_p)
+    ul1 = np.empty(n)
+    ul2 = np.empty(n)
+    uh1 = np.empty(n)
+    uh2 = np.empty(n)
+    for i in range(n):
+        if lo_i[i] <= hi_i[i]:
+            ul1[i] = _value(1.0, 0.0, 0.0, lo_i[i])
+            ul2[i] = _value(0.0, 1.0, 0.0, lo_i[i])
+            uh1[i] = _value(1.0, 0.0, 0.0, hi_i[i])
+            uh2[i] = _value(0.0, 1.0, 0.0, hi_i[i])
+        else:
+            ul1[i] = _INF
+            ul2[i] = _INF
+            uh1[i] = _INF
+            uh2[i] = _INF
+    d1lo = _value(1.0, 0.0, 0.0, dlo)
+    d2lo = _value(0.0, 1.0, 0.0, dlo)
+    d1hi = _value(1.0, 0.0, 0.0, dhi)
+    d2hi = _value(0.0, 1.0, 0.0, dhi)
     nc = 0
     nc_swept = 0
     npc = 0
@@ -419,149 +505,113 @@ def fpop(a, b, c, cA, cB, cC, lo_i, hi_i, cap, pen, min_size, prev, layer, dlo, 
     wC = np.empty(2 * min_size + 3)
     for t in range(min_size, n + 1):
         s_new = t - min_size
-        # ---- 1. observation s_new - 1 joins every candidate's loss
-        if s_new >= 1 and nc > 0:
-            i = s_new - 1
-            li = lo_i[i]
-            hi = hi_i[i]
-            if 3 * npc + 3 > QL.shape[0]:
-                cap_p = 2 * (3 * npc + 3)
-                QL = np.empty(cap_p)
-                QH = np.empty(cap_p)
-                QA = np.empty(cap_p)
-                QB = np.empty(cap_p)
-                QC = np.empty(cap_p)
-            q = 0
-            for k in range(nc):
-                p0 = pstart[k]
-                p1 = pstart[k + 1]
-                pstart[k] = q
-                for p in range(p0, p1):
-                    xl = PL[p]
-                    xh = PH[p]
-                    if li > hi:  # never an inlier: the whole piece pays the cap
-                        QL[q] = xl
-                        QH[q] = xh
-                        QA[q] = PA[p]
-                        QB[q] = PB[p]
-                        QC[q] = PC[p] + cap
-                        q += 1
-                        continue
-                    if xl < li:  # part left of the inlier interval
-                        QL[q] = xl
-                        QH[q] = xh if xh < li else li
-                        QA[q] = PA[p]
-                        QB[q] = PB[p]
-                        QC[q] = PC[p] + cap
-                        q += 1
-                    ml = xl if xl > li else li
-                    mh = xh if xh < hi else hi
-                    if ml <= mh:
-                        QL[q] = ml
-                        QH[q] = mh
-                        QA[q] = PA[p] + a[i]
-                        QB[q] = PB[p] + b[i]
-                        QC[q] = PC[p] + c[i]
-                        q += 1
-                    if xh > hi:
-                        QL[q] = xl if xl > hi else hi
-                        QH[q] = xh
-                        QA[q] = PA[p]
-                        QB[q] = PB[p]
-                        QC[q] = PC[p] + cap
-                        q += 1
-            pstart[nc] = q
-            npc = q
-            PL, QL = QL, PL
-            PH, QH = QH, PH
-            PA, QA = QA, PA
-            PB, QB = QB, PB
-            PC, QC = QC, PC
-        # ---- 2. a new candidate; older ones keep the pieces where they beat it
+        # ---- 1-2. observation s_new - 1 joins every candidate's loss (split where it enters or
+        # leaves its inlier interval) and, when a new candidate comes, the older ones keep the
+        # parts where they may still beat it: one pass over the pieces
         if layer:
             c_new = prev[s_new]
         else:
             c_new = F[s_new] + pen
-        if c_new < _INF:
+        do_add = s_new >= 1 and nc > 0
+        do_cut = c_new < _INF
+        if do_add or (do_cut and nc > 0):
+            if 3 * npc + 3 > Q.shape[1]:
+                Q = np.empty((9, 2 * (3 * npc + 3)))
             thr = c_new
             if (not layer) and n - s_new <= edge:
                 thr += edge_pen
-            if npc + 1 > QL.shape[0] or PL.shape[0] < npc + 1:
-                cap_p = 2 * (npc + 2)
-                nL = np.empty(cap_p)
-                nH = np.empty(cap_p)
-                nA = np.empty(cap_p)
-                nB = np.empty(cap_p)
-                nC = np.empty(cap_p)
-                nL[:npc] = PL[:npc]
-                nH[:npc] = PH[:npc]
-                nA[:npc] = PA[:npc]
-                nB[:npc] = PB[:npc]
-                nC[:npc] = PC[:npc]
-                PL = nL
-                PH = nH
-                PA = nA
-                PB = nB
-                PC = nC
-                QL = np.empty(cap_p)
-                QH = np.empty(cap_p)
-                QA = np.empty(cap_p)
-                QB = np.empty(cap_p)
-                QC = np.empty(cap_p)
+            i = s_new - 1 if do_add else 0
+            li = lo_i[i]
+            hi = hi_i[i]
+            ai = a[i]
+            bi = b[i]
+            ci = c[i]
             q = 0
             m = 0
             for k in range(nc):
-                p0 = pstart[k]
-                p1 = pstart[k + 1]
                 q0 = q
                 lvl = thr - lev[k]
-                for p in range(p0, p1):
-                    keep, xl, xh = _sublevel(PA[p], PB[p], PC[p], lvl, PL[p], PH[p])
-                    if keep:
-                        QL[q] = xl
-                        QH[q] = xh
-                        QA[q] = PA[p]
-                        QB[q] = PB[p]
-                        QC[q] = PC[p]
-                        q += 1
+                for p in range(pstart[k], pstart[k + 1]):
+                    xl = P[0, p]
+                    xh = P[1, p]
+                    A = P[2, p]
+                    B = P[3, p]
+                    C = P[4, p]
+                    if not do_add:
+                        q = _emit(Q, q, xl, xh, A, B, C, P[5, p], P[6, p], P[7, p], P[8, p], lvl, do_cut)
+                        continue
+                    if li > hi:  # never an inlier: the whole piece pays the cap
+                        q = _emit(Q, q, xl, xh, A, B, C + cap, P[5, p], P[6, p], P[7, p], P[8, p], lvl, do_cut)
+                        continue
+                    if li <= xl and xh <= hi:  # wholly inside the inlier interval
+                        q = _emit(Q, q, xl, xh, A + ai, B + bi, C + ci, P[5, p], P[6, p], P[7, p], P[8, p], lvl,
+                                  do_cut)
+                        continue
+                    if xl < li:  # part left of the inlier interval
+                        if xh < li:
+                            q = _emit(Q, q, xl, xh, A, B, C + cap, P[5, p], P[6, p], P[7, p], P[8, p], lvl, do_cut)
+                        else:
+                            q = _emit(Q, q, xl, li, A, B, C + cap, P[5, p], P[6, p], ul1[i], ul2[i], lvl, do_cut)
+                    ml = xl if xl > li else li
+                    mh = xh if xh < hi else hi
+                    if ml <= mh:
+                        f1l = P[5, p] if xl > li else ul1[i]
+                        f2l = P[6, p] if xl > li else ul2[i]
+                        f1h = P[7, p] if xh < hi else uh1[i]
+                        f2h = P[8, p] if xh < hi else uh2[i]
+                        q = _emit(Q, q, ml, mh, A + ai, B + bi, C + ci, f1l, f2l, f1h, f2h, lvl, do_cut)
+                    if xh > hi:  # part right of it
+                        if xl > hi:
+                            q = _emit(Q, q, xl, xh, A, B, C + cap, P[5, p], P[6, p], P[7, p], P[8, p], lvl, do_cut)
+                        else:
+                            q = _emit(Q, q, hi, xh, A, B, C + cap, uh1[i], uh2[i], P[7, p], P[8, p], lvl, do_cut)
                 if q > q0:
                     tau[m] = tau[k]
                     lev[m] = lev[k]
                     pstart[m] = q0
                     m += 1
-            QL[q] = dlo
-            QH[q] = dhi
-            QA[q] = 0.0
-            QB[q] = 0.0
-            QC[q] = 0.0
-            tau[m] = s_new
-            lev[m] = c_new
-            levpos[s_new] = c_new
-            pstart[m] = q
-            q += 1
-            nc = m + 1
+            nc = m
             pstart[nc] = q
             npc = q
-            PL, QL = QL, PL
-            PH, QH = QH, PH
-            PA, QA = QA, PA
-            PB, QB = QB, PB
-            PC, QC = QC, PC
+            P, Q = Q, P
+        if do_cut:
+            if npc + 1 > P.shape[1]:
+                P2 = np.empty((9, 2 * (npc + 2)))
+                P2[:, :npc] = P[:, :npc]
+                P = P2
+            P[0, npc] = dlo
+            P[1, npc] = dhi
+            P[2, npc] = 0.0
+            P[3, npc] = 0.0
+            P[4, npc] = 0.0
+            P[5, npc] = d1lo
+            P[6, npc] = d2lo
+            P[7, npc] = d1hi
+            P[8, npc] = d2hi
+            tau[nc] = s_new
+            lev[nc] = c_new
+            levpos[s_new] = c_new
+            pstart[nc] = npc
+            nc += 1
+            npc += 1
+            pstart[nc] = npc
             if nc > maxc:
                 maxc = nc
             if npc > maxp:
                 maxp = npc
+        PL = P[0]
+        PH = P[1]
+        PA = P[2]
+        PB = P[3]
+        PC = P[4]
         # ---- 2b. every candidate loses where an older one is better now (and so for good)
         # (valid at any step; run when the number of candidates has doubled since the last run,
         # which keeps its cost proportional to the candidates' own)
         if nc > 1 and nc >= 2 * nc_swept + 8 and (layer or t > edge + 1):
-            if 3 * (npc + 1) > QL.shape[0] or 3 * (npc + 1) > EL.shape[0]:
+            if 3 * (npc + 1) > Q.shape[1]:
+                Q = np.empty((9, 6 * (npc + 2)))
+            if 3 * (npc + 1) > EL.shape[0]:
                 cap_p = 6 * (npc + 2)
-                QL = np.empty(cap_p)
-                QH = np.empty(cap_p)
-                QA = np.empty(cap_p)
-                QB = np.empty(cap_p)
-                QC = np.empty(cap_p)
                 EL = np.empty(cap_p)
                 EH = np.empty(cap_p)
                 EA = np.empty(cap_p)
@@ -574,6 +624,11 @@ def fpop(a, b, c, cA, cB, cC, lo_i, hi_i, cap, pen, min_size, prev, layer, dlo, 
                 FC = np.empty(cap_p)
                 TL = np.empty(cap_p)
                 TH = np.empty(cap_p)
+            QL = Q[0]
+            QH = Q[1]
+            QA = Q[2]
+            QB = Q[3]
+            QC = Q[4]
             ne = 0
             q = 0
             m = 0
@@ -596,11 +651,18 @@ def fpop(a, b, c, cA, cB, cC, lo_i, hi_i, cap, pen, min_size, prev, layer, dlo, 
             nc_swept = nc
             pstart[nc] = q
             npc = q
-            PL, QL = QL, PL
-            PH, QH = QH, PH
-            PA, QA = QA, PA
-            PB, QB = QB, PB
-            PC, QC = QC, PC
+            # the sweep cut pieces at new end points: their features afresh
+            for p in range(npc):
+                Q[5, p] = _value(1.0, 0.0, 0.0, QL[p])
+                Q[6, p] = _value(0.0, 1.0, 0.0, QL[p])
+                Q[7, p] = _value(1.0, 0.0, 0.0, QH[p])
+                Q[8, p] = _value(0.0, 1.0, 0.0, QH[p])
+            P, Q = Q, P
+            PL = P[0]
+            PH = P[1]
+            PA = P[2]
+            PB = P[3]
+            PC = P[4]
         if nc == 0:
             continue
         # ---- 3. evaluate: every candidate's pieces plus the window [s_new, t)
@@ -1305,7 +1367,8 @@ class Kernels:
             helpers = {}
             if name in self._ONE_PARAM:
                 helpers = {"_root": _bound(self, "_root"), "_sublevel": _bound(self, "_sublevel"),
-                           "_pmin": _bound(self, "_pmin"), "_alive_parts": _bound(self, "_alive_parts"),
+                           "_pmin": _bound(self, "_pmin"), "_emit": _bound(self, "_emit"),
+                           "_alive_parts": _bound(self, "_alive_parts"),
                            "_overwrite": _bound(self, "_overwrite"), "_put_const": _bound(self, "_put_const"),
                            "_window_min": _bound(self, "_window_min"), "robust_fit": _bound(self, "robust_fit"),
                            "_plain_steps": _bound(self, "_plain_steps")}
@@ -1324,6 +1387,10 @@ def _bound(k: Kernels, name: str):
         helpers = {}
         if name == "_sublevel":
             helpers = {"_root": _bound(k, "_root")}
+        elif name == "_tangent_cut":
+            helpers = {}
+        elif name == "_emit":
+            helpers = {"_tangent_cut": _bound(k, "_tangent_cut")}
         elif name == "_neg_monotone":
             helpers = {"_root": _bound(k, "_root"), "_append": _bound(k, "_append")}
         elif name == "_neg_parts":
@@ -1340,7 +1407,7 @@ def _bound(k: Kernels, name: str):
             helpers = {"_pmin": _bound(k, "_pmin")}
         elif name == "_segcost_plain":
             helpers = {"_pmin": _bound(k, "_pmin")}
-        elif name != "_root" and name != "_pmin":
+        elif name not in ("_root", "_pmin", "_tangent_cut", "_emit"):
             raise KeyError(name)
         fn = specialize(globals()[name], k.tag, {**k._bindings, **helpers}, inline=name in _INLINE)
         k._compiled[name] = fn

@@ -393,7 +393,7 @@ def bayesian_changepoints(
     is far below the bound).
 
     *Cost.* ``O(K n^2)`` time, ``O(K n)`` memory; measured by
-    ``bench/bench_changepoint_smuce.py --sections bayes_speed`` at ``n = 1,000`` and
+    ``bench/bench_changepoint.py --sections bayes_speed`` at ``n = 1,000`` and
     ``10,000``.
 
     Examples

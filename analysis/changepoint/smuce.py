@@ -51,7 +51,7 @@ for every model (the true function has ``K`` breaks, so if it is in the set, ``K
   joint law of all local tests is Gaussian only in the limit of large counts per interval,
   where ``M_n`` is the limit of the count statistic. So ``P(K̂ > K) <= alpha`` holds
   **asymptotically**; for small counts the discrete tests are more conservative than their
-  Gaussian counterparts, which the simulations of ``bench/bench_changepoint_smuce.py`` confirm
+  Gaussian counterparts, which the simulations of ``bench/bench_changepoint.py`` confirm
   at ``n = 120`` (section ``smuce``). With an estimated NB size the statement is, in addition,
   conditional on that size (an underestimate of ``r`` is conservative).
 * The break intervals and the band cover the truth simultaneously whenever

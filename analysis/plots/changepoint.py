@@ -14,7 +14,7 @@ import pandas as pd
 from .drawn import record
 from .locale import apply_locale, format_number
 from .style import PALETTE, Z_BAND, Z_LINES, add_breaks, draw_bars, new_axes, plot_counts, style_context
-from .texts import check_lang, text
+from .texts import check_lang, cost_label, text
 
 if TYPE_CHECKING:  # pragma: no cover
     import matplotlib.pyplot as plt
@@ -97,7 +97,7 @@ def plot_changepoints(result: "ChangePointResult", *, ax: "plt.Axes | None" = No
         ax.stairs(upper, edges, baseline=lower, fill=True, color=PALETTE["blue"], alpha=0.12, linewidth=0,
                   zorder=Z_BAND)
         ax.stairs(level, edges, baseline=None, color=PALETTE["blue"], linewidth=1.6, zorder=Z_LINES,
-                  label=text("segment_level", lang, cost=result.cost))
+                  label=text("segment_level", lang, cost=cost_label(result.cost, lang)))
         record(ax, pd.DataFrame({"level": level, "lower": lower, "upper": upper},
                                 index=idx if _has_dates(idx) else None), name="segment_levels")
         ci = None

@@ -37,7 +37,7 @@ from .style import (
     plot_counts,
     style_context,
 )
-from .texts import check_lang, text
+from .texts import check_lang, cost_label, text
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..changepoint.results import ChangePointResult
@@ -266,7 +266,7 @@ def _segment_levels(ax: plt.Axes, result: "ChangePointResult", *, alpha: float, 
     ax.stairs(upper, edges, baseline=lower, fill=True, color=PALETTE["sky"], alpha=0.35, linewidth=0,
               zorder=Z_BAND, label=text("segment_band", lang, level=f"{(1 - alpha) * 100:.0f}"))
     ax.stairs(level, edges, baseline=None, color=PALETTE["black"], linewidth=1.4, zorder=Z_LINES,
-              label=text("segment_level", lang, cost=result.cost))
+              label=text("segment_level", lang, cost=cost_label(result.cost, lang)))
     record(ax, pd.DataFrame({"level": level, "lower": lower, "upper": upper}, index=result.index),
            name="segment_levels")
     p = getattr(result, "pulses", None)

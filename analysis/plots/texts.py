@@ -27,7 +27,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "law_line": "law in force (dotted)",
         "observed": "observed",
         "pulse": "pulse (one period)",
-        "segment_level": "level of the regime ({cost})",
+        "segment_level": "level of the regime ({cost} model)",
         "segment_band": "{level}% interval of the level",
         "position": "position",
         "fitted_mean": "fitted mean",
@@ -107,7 +107,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "law_line": "вступление закона в силу (пунктир)",
         "observed": "наблюдения",
         "pulse": "всплеск (один период)",
-        "segment_level": "уровень режима ({cost})",
+        "segment_level": "уровень режима (распределение: {cost})",
         "segment_band": "{level}% интервал уровня",
         "position": "номер периода",
         "fitted_mean": "среднее по модели",
@@ -180,6 +180,23 @@ def check_lang(lang: str) -> str:
     if lang not in TEXTS:
         raise ValueError(f"lang must be one of {', '.join(LANGS)}, not {lang!r}")
     return lang
+
+
+#: Names of the change-point costs in the figures' languages (an unknown cost keeps its id).
+COSTS: dict[str, dict[str, str]] = {
+    "en": {"negbin": "negative binomial", "poisson": "Poisson", "normal_mean": "Gaussian mean",
+           "normal_meanvar": "Gaussian mean and variance", "seasonal": "{base}, seasonal"},
+    "ru": {"negbin": "отрицательное биномиальное", "poisson": "пуассоновское", "normal_mean": "гауссовское, среднее",
+           "normal_meanvar": "гауссовское, среднее и дисперсия", "seasonal": "{base}, с сезонностью"},
+}
+
+
+def cost_label(cost: str, lang: str = "en") -> str:
+    """The change-point cost ``cost`` (its id, e.g. ``"negbin_seasonal"``) in words."""
+    names = COSTS[check_lang(lang)]
+    if cost.endswith("_seasonal"):
+        return names["seasonal"].format(base=cost_label(cost[: -len("_seasonal")], lang))
+    return names.get(cost, cost)
 
 
 def text(key: str, lang: str = "en", **values: object) -> str:

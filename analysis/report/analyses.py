@@ -147,10 +147,14 @@ def detect_breaks(series_id: str, y: pd.Series, *, cost: str, method: str, penal
     return BreakFit(series_id, breaks, intervals, res, "", cost, pulses, notes)
 
 
-def bayes_breaks(series_id: str, y: pd.Series, *, max_breaks: int | None) -> BayesFit:
-    """Exact posterior probability of a new regime starting in each period (see ``bayesian_changepoints``)."""
+def bayes_breaks(series_id: str, y: pd.Series, *, max_breaks: int | None, pulses: Any = "auto") -> BayesFit:
+    """Exact posterior probability of a new regime starting in each period (see ``bayesian_changepoints``).
+
+    ``pulses``: the periods set aside as pulses; the report passes the search's own
+    (:attr:`ChangePointResult.pulses`), so that posterior and search share one pulse set.
+    """
     try:
-        res = cp.bayesian_changepoints(y, max_breaks=max_breaks)
+        res = cp.bayesian_changepoints(y, max_breaks=max_breaks, pulses=pulses)
     except (AnalysisError, ValueError) as exc:
         return BayesFit(series_id, message=_message(exc))
     post = res.n_breaks_posterior

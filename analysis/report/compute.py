@@ -436,7 +436,8 @@ def series_result(cfg: ReportConfig, inputs: Inputs, spec: SeriesSpec, pr: Progr
         _say(pr, f"  breaks: {spec.id} ({cost})")
         bf = _search(cfg, spec.id, yb, cost, cp.conf_int_draws)
         if spec.bayes and cost in ("poisson", "negbin") and (yb >= 0).all():
-            bayes = A.bayes_breaks(spec.id, yb, max_breaks=cp.bayes_max_breaks)
+            shared = bf.result.pulses if bf.result is not None else "auto"
+            bayes = A.bayes_breaks(spec.id, yb, max_breaks=cp.bayes_max_breaks, pulses=shared)
         if cost == "negbin":
             pois = _search(cfg, spec.id, yb, "poisson", 0)
     model = december = status = None

@@ -319,3 +319,40 @@ def test_default_answer_is_the_exact_mbic_optimum_of_its_fitted_cost(seed):
     inl = fc.inliers(res.positions)
     refit = fc.cost.refit(fc, res.positions, inl)
     assert S.pelt(refit, pen, res.min_size, mbic=1.0, edge=3, edge_pen=pen).positions == res.positions
+
+
+def _optimal_partitioning(fc, n, pen, m, mbic, edge):
+    """Unpruned dynamic programme over all last-change positions, from the same segment costs."""
+    C = {}
+    F = [math.inf] * (n + 1)
+    F[0] = -pen
+    arg = [-1] * (n + 1)
+    for t in range(m, n + 1):
+        for s in range(0, t - m + 1):
+            if s > 0 and not math.isfinite(F[s]):
+                continue
+            v = F[s] + pen + fc.segment_cost(s, t) + (math.log(t - s) if mbic else 0.0)
+            if t == n and s > 0 and n - s <= edge:
+                v += pen
+            if s == 0 and t < n and t <= edge:
+                v += pen
+            if v < F[t]:
+                F[t], arg[t] = v, s
+    return F[n]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_pulse_mbic_search_equals_unpruned_optimal_partitioning_on_longer_series(seed):
+    """The piece-list search with its conservative cuts against the unpruned recursion (n = 90-140)."""
+    rng = np.random.default_rng(100 + seed)
+    n = int(rng.integers(90, 141))
+    mu = np.repeat(rng.uniform(2, 20, 3), [n // 3, n // 3, n - 2 * (n // 3)])
+    y = rng.negative_binomial(5.0, 5.0 / (5.0 + mu)).astype(float)
+    y[rng.integers(0, n, 2)] *= 6
+    cost = NegBinCost(dispersion=5.0) if seed % 2 else PoissonCost()
+    fc = cost.fit(y, pulses=True, cap=3 * math.log(n))
+    pen = penalty_value("mbic", n=n, n_params=1)
+    for m in (1, 2):
+        out = S.pelt(fc, pen, m, mbic=1.0, edge=3, edge_pen=pen)
+        best = _optimal_partitioning(fc, n, pen, m, True, 3)
+        assert out.objective == pytest.approx(best, rel=1e-10, abs=1e-8)

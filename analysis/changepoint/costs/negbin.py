@@ -165,11 +165,36 @@ def estimate_dispersion_given_segments(y: np.ndarray, positions: tuple[int, ...]
     if yk.size < 3 or np.sum((yk - mk) ** 2) <= np.sum(mk) * (1 + 1e-12):
         return MAX_SIZE
 
+    # the log-likelihood depends on a period only through (y, s) and (segment, s): sum over
+    # the distinct pairs, weighted by how often they occur (counts repeat, means are per segment)
+    s_val, s_id = np.unique(sk, return_inverse=True)
+    n_s = s_val.size
+    seg = np.searchsorted(np.asarray(positions, dtype=np.int64), np.flatnonzero(keep), side="right")
+    y_int = yk.astype(np.int64)
+    if np.array_equal(y_int, yk) and (yk.size == 0 or yk.max() < 1e7):
+        ys_key = np.bincount(y_int * n_s + s_id)
+        ys_at = np.flatnonzero(ys_key)
+        n_ys = ys_key[ys_at].astype(float)
+        ys = np.vstack([(ys_at // n_s).astype(float), s_val[ys_at % n_s]])
+    else:  # not small integers: every period on its own
+        n_ys, ys = np.ones(yk.size), np.vstack([yk, sk])
+    ms_key = seg * n_s + s_id
+    n_ms_all = np.bincount(ms_key)
+    ms_at = np.flatnonzero(n_ms_all)
+    n_ms = n_ms_all[ms_at].astype(float)
+    y_ms = np.bincount(ms_key, weights=yk)[ms_at]
+    first = np.zeros(n_ms_all.size, dtype=np.int64)
+    first[ms_key[::-1]] = np.arange(ms_key.size)[::-1]  # a period of each (segment, s) pair
+    ms = np.vstack([mk[first[ms_at]], sk[first[ms_at]]])
+    m_safe = np.where(ms[0] > 0, ms[0], 1.0)
+
     def nll(logr: float) -> float:
-        r = math.exp(logr) * sk
-        ll = special.gammaln(yk + r) - special.gammaln(r) + special.xlogy(r, r / (r + mk)) \
-            + special.xlogy(yk, np.where(mk > 0, mk, 1.0) / (r + mk))
-        return -float(np.sum(ll))
+        r_y = math.exp(logr) * ys[1]
+        r_m = math.exp(logr) * ms[1]
+        ll = float(np.dot(n_ys, special.gammaln(ys[0] + r_y) - special.gammaln(r_y)))
+        ll += float(np.dot(n_ms, special.xlogy(r_m, r_m / (r_m + ms[0]))))
+        ll += float(np.dot(y_ms, np.log(m_safe / (r_m + ms[0]))))
+        return -ll
 
     from scipy import optimize
 

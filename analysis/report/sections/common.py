@@ -136,9 +136,34 @@ def describe_breaks(bf: A.BreakFit | None, bayes: A.BayesFit | None, tx: Texts) 
             note = getattr(bayes.result, "cap_note", "")
             if note:
                 out.append(engine_note(note, tx))
+        out.extend(_agreement(bf, bayes, tx))
     elif bayes is not None and bayes.message:
         out.append(tx.t("breaks.bayes_not", why=engine_note(bayes.message, tx)))
     return out
+
+
+def _agreement(bf: A.BreakFit, bayes: A.BayesFit, tx: Texts) -> list[str]:
+    """Whether the posterior's most probable breaks are the search's (within one period), and where not."""
+    mapped = tuple(getattr(bayes.result, "map_breaks", ()) or ())
+    if bayes.result is None:
+        return []
+    prob = bayes.break_probability
+
+    def near(p, others):
+        return any(abs((p - q).n) <= 1 for q in others)
+
+    lost = [b for b in bf.breaks if not near(b, mapped)]
+    extra = [b for b in mapped if not near(b, bf.breaks)]
+    if not lost and not extra:
+        return [tx.t("breaks.bayes_agree")] if bf.breaks else []
+    items = []
+    for b in lost:
+        mass = float(sum(prob.get(b + k, 0.0) for k in (-1, 0, 1)))
+        items.append(tx.t("breaks.bayes_lost", period=tx.period(b), p=tx.num(mass)))
+    for b in extra:
+        mass = float(sum(prob.get(b + k, 0.0) for k in (-1, 0, 1)))
+        items.append(tx.t("breaks.bayes_extra", period=tx.period(b), p=tx.num(mass)))
+    return [tx.t("breaks.bayes_differ", items="; ".join(items))]
 
 
 def is_dynamic(mf: A.ModelFit) -> bool:

@@ -1,7 +1,5 @@
-"""Benchmark of the multiscale confidence set and of the speed of the Bayesian posterior.
+"""Sections ``smuce``, ``bayes_speed`` and ``real`` of ``bench/bench_changepoint.py``.
 
-Sections
---------
 ``smuce``
     At alpha = 0.1, monthly series of n = 120, 1,000 series per design (``--quick``: 100):
     stationary Poisson (rate 5) and negative binomial (mean 5, size 5), and one break at
@@ -17,22 +15,19 @@ Sections
     ``bayesian_changepoints(y, max_breaks=6)`` (defaults otherwise) at n = 1,000 and 10,000
     on stationary Poisson(5), stationary NB(mean 5, size 5) and NB with one doubling at n/2;
     best of 3 runs (1 at n = 10,000), and the first call in a fresh process.
-``bayes_real``
-    The posterior on the foreign-agent inclusions (needs the data mirror,
-    ``ANALYSIS_MIRROR``), against the negative-binomial search.
-
-Usage (from the repository root)::
-
-    .venv/bin/python bench/bench_changepoint_smuce.py                 # all sections
-    .venv/bin/python bench/bench_changepoint_smuce.py --quick         # smoke run
-    .venv/bin/python bench/bench_changepoint_smuce.py --sections smuce
+``real``
+    Every change-point series of the default report configuration (needs the data: the
+    processed tables, and for the report's inputs ``ANALYSIS_MIRROR``): the default search's
+    breaks and pulses, the default posterior's most probable breaks and pulses, whether each
+    search break has a posterior break within one month (and the reverse), the posterior
+    mass at its cap, and the multiscale set's lower bound on the number of breaks; then the
+    foreign-agent inclusions in detail against the previous Bayesian default.
 
 Seeds: ``--seed`` (default 1) seeds a ``numpy.random.SeedSequence``; each design draws from its
 own spawned child, so a section gives the same numbers whatever else runs.
 """
 from __future__ import annotations
 
-import argparse
 import math
 import os
 import subprocess
@@ -49,7 +44,6 @@ sys.path.insert(0, str(ROOT))
 from analysis.changepoint import bayesian_changepoints, multiscale_changepoints  # noqa: E402
 from analysis.changepoint.smuce import critical_value, scale_penalty  # noqa: E402
 
-SECTIONS = ("smuce", "bayes_speed", "bayes_real")
 
 
 def _fmt(v) -> str:
@@ -250,8 +244,8 @@ def bench_bayes_speed(args) -> None:
 
 
 # ---------------------------------------------------------------- bayes_real
-def bench_bayes_real(args) -> None:
-    print("\n## bayes_real: foreign-agent inclusions (monthly, complete months)")
+def _inclusions_detail() -> None:
+    print("\n## real: foreign-agent inclusions in detail (monthly, complete months)")
     try:
         from analysis.changepoint import detect_changepoints
         from analysis.processed import monthly_series
@@ -283,18 +277,60 @@ def bench_bayes_real(args) -> None:
           "; ".join(f"{r['period']} [{r['lower']}, {r['upper']}]" for _, r in ms.intervals.iterrows()))
 
 
-def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--quick", action="store_true", help="smoke run: 100 series per design, n up to 3,000")
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--sections", default=",".join(SECTIONS), help=f"comma-separated, from {', '.join(SECTIONS)}")
-    args = ap.parse_args(argv)
-    args.reps = 100 if args.quick else 1000
-    for name in args.sections.split(","):
-        if name not in SECTIONS:
-            raise SystemExit(f"unknown section {name!r}; choose from {', '.join(SECTIONS)}")
-        {"smuce": bench_smuce, "bayes_speed": bench_bayes_speed, "bayes_real": bench_bayes_real}[name](args)
+def _within(a, b, months: int = 1) -> list[bool]:
+    """For each period of ``a``: is there a period of ``b`` at most ``months`` away?"""
+    return [any(abs((p - q).n) <= months for q in b) for p in a]
 
 
-if __name__ == "__main__":
-    main()
+def bench_real(args) -> None:
+    """The default search against the default posterior on every report series."""
+    from analysis.changepoint import detect_changepoints
+    from analysis.report.compute import get_series
+    from analysis.report.config import load_config
+    from analysis.report.inputs import load_inputs
+
+    print("\n## real: default search, default posterior and multiscale set on the report's series")
+    try:
+        cfg = load_config()
+        inputs = load_inputs()
+    except Exception as exc:  # noqa: BLE001 - the processed tables may be absent
+        print(f"skipped: {type(exc).__name__}: {exc}")
+        return
+    rows = []
+    for spec in cfg.series:
+        if not spec.changepoints:
+            continue
+        y = get_series(inputs, spec)
+        t0 = time.perf_counter()
+        s = detect_changepoints(y, **({"cost": spec.cost} if spec.cost else {}))
+        sb = [pd_period(p) for p in s.breaks]
+        row = {"series": spec.id, "n": len(y), "cost": s.cost,
+               "search_breaks": " ".join(str(p) for p in sb) or "-",
+               "search_pulses": " ".join(str(p) for p in s.pulses["period"]) or "-"}
+        if spec.bayes:
+            try:
+                b = bayesian_changepoints(y)
+                m = multiscale_changepoints(y)
+            except Exception as exc:  # noqa: BLE001 - e.g. a series that is not counts
+                row["agree_1m"] = f"not computed: {exc}"
+            else:
+                bb = [pd_period(p) for p in b.map_breaks]
+                ok_s, ok_b = _within(sb, bb), _within(bb, sb)
+                row.update({
+                    "posterior_MAP_breaks": " ".join(str(p) for p in bb) or "-",
+                    "posterior_pulses": " ".join(str(p) for p in b.pulses["period"]) or "-",
+                    "agree_1m": "yes" if all(ok_s) and all(ok_b) else
+                    f"no ({sum(ok_s)}/{len(sb)} search, {sum(ok_b)}/{len(bb)} posterior matched)",
+                    "P(k=cap)": f"{b.cap_mass:.2g} (cap {b.max_breaks})", "multiscale_min_K": m.n_breaks})
+        row["seconds"] = time.perf_counter() - t0
+        rows.append(row)
+    print(_table(rows, ["series", "n", "cost", "search_breaks", "search_pulses", "posterior_MAP_breaks",
+                        "posterior_pulses", "agree_1m", "P(k=cap)", "multiscale_min_K", "seconds"]))
+    print("agree_1m: every search break has a posterior MAP break within one month, and the reverse")
+    _inclusions_detail()
+
+
+def pd_period(p):
+    import pandas as pd
+
+    return p if isinstance(p, pd.Period) else pd.Period(p)
