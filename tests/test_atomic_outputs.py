@@ -68,13 +68,18 @@ class Interrupt:
         hit = (self.at is not None and len(self.seen) == self.at) or (self.when is not None and self.when(step))
         if hit and self.fired is None:
             self.fired = step
-            os.kill(os.getpid(), signal.SIGINT)
+            # to this (the main) thread, so that it is handled at once: os.kill would let the kernel
+            # hand it to any thread (a numerical library's, a worker pool's), whose wake-up of the
+            # main thread may come a step later
+            signal.raise_signal(signal.SIGINT)
 
 
 @pytest.fixture(autouse=True)
 def _no_hook():
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)  # Python's own, whatever ran before
     yield
     _atomic.FAULT_HOOK = None
+    signal.signal(signal.SIGINT, previous)
 
 
 def _run_interrupted(hook: Interrupt, fn) -> bool:
