@@ -44,39 +44,7 @@ sys.path.insert(0, str(ROOT))
 from analysis.changepoint import bayesian_changepoints, multiscale_changepoints  # noqa: E402
 from analysis.changepoint.smuce import critical_value, scale_penalty  # noqa: E402
 
-
-
-def _fmt(v) -> str:
-    if v is None:
-        return "-"
-    if isinstance(v, float):
-        if v != v:
-            return "nan"
-        if abs(v) >= 100:
-            return f"{v:.0f}"
-        if abs(v) >= 1:
-            return f"{v:.2f}"
-        return f"{v:.3f}"
-    return str(v)
-
-
-def _table(rows: list[dict], cols: list[str]) -> str:
-    widths = {c: max(len(c), *(len(_fmt(r.get(c))) for r in rows)) for c in cols}
-    out = ["  ".join(c.rjust(widths[c]) for c in cols), "  ".join("-" * widths[c] for c in cols)]
-    for r in rows:
-        out.append("  ".join(_fmt(r.get(c)).rjust(widths[c]) for c in cols))
-    return "\n".join(out)
-
-
-def wilson(k: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:
-    """95% Wilson score interval of a proportion ``k / n``."""
-    if n == 0:
-        return (math.nan, math.nan)
-    p = k / n
-    den = 1 + z * z / n
-    c = (p + z * z / (2 * n)) / den
-    h = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / den
-    return (max(0.0, c - h), min(1.0, c + h))
+from bench_changepoint import _fmt, table as _table, wilson  # noqa: E402,F401 - one set of table helpers
 
 
 def _rate(k: int, n: int) -> str:
