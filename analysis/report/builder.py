@@ -5,9 +5,10 @@ Stages (each timed, progress on stderr): ``load``; the stages of :func:`compute`
 ``figures`` (drawing and saving) and ``write``. The series, the articles and the figures
 are independent jobs, run by ``n_jobs`` processes
 (:func:`analysis.report.compute.map_jobs`). The output folder receives ``index.html``
-(self-contained), ``report.md`` and ``figures/``; nothing in them depends on the clock, the machine's locale or dictionary order, so two runs on the same inputs
-give the same bytes. The header's dates come from the data, its build stamp from the
-configuration or ``ANALYSIS_BUILD_STAMP``.
+(self-contained), ``report.md`` and ``figures/``; nothing in them depends on the clock,
+the machine's locale or dictionary order, so two runs on the same inputs give the same
+bytes. The header's dates come from the data, its build stamp from the configuration or
+``ANALYSIS_BUILD_STAMP``.
 """
 from __future__ import annotations
 
