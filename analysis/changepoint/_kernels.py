@@ -454,7 +454,6 @@ def fpop(a, b, c, cA, cB, cC, lo_i, hi_i, cap, pen, min_size, prev, layer, dlo, 
     # candidates (creation order) and their pieces, contiguous per candidate
     tau = np.empty(n + 1, dtype=np.int64)
     lev = np.empty(n + 1)
-    levpos = np.full(n + 1, _INF)
     pstart = np.empty(n + 2, dtype=np.int64)
     cap_p = 64
     # pieces, one column each: rows lower end, upper end, A, B, C, and the end-point
@@ -590,7 +589,6 @@ def fpop(a, b, c, cA, cB, cC, lo_i, hi_i, cap, pen, min_size, prev, layer, dlo, 
             P[8, npc] = d2hi
             tau[nc] = s_new
             lev[nc] = c_new
-            levpos[s_new] = c_new
             pstart[nc] = npc
             nc += 1
             npc += 1
