@@ -153,6 +153,40 @@ def _quiet(fn, *args, **kwargs):
         return fn(*args, **kwargs)
 
 
+class _FitMemo:
+    """Fits of :func:`fit_specification` shared within one :func:`analyse_effects` call.
+
+    Notes
+    -----
+    Assumes every call through one memo has the same ``interventions``, ``family``,
+    ``exog`` and ``min_side`` (those of the analysis); the key is then the series object
+    (held, so its ``id`` cannot be reused), the specification, ``effect``,
+    ``pulse_periods``, ``n_boot`` and ``common_sample`` where it matters (models without
+    dynamics; with dynamics the first period is conditioned on in both cases and the fits
+    are the same). A fit that raised an :class:`AnalysisError` raises it again. Results
+    are frozen, so sharing one is the same as fitting it again.
+    """
+
+    def __init__(self) -> None:
+        self._store: dict[tuple, tuple[pd.Series, Any, AnalysisError | None]] = {}
+
+    def fit(self, y: pd.Series, spec: Specification, **kw: Any) -> CountModelResult:
+        common = bool(kw.get("common_sample", False)) and spec.dynamics == "none"
+        pp = kw.get("pulse_periods")
+        key = (id(y), spec, kw.get("effect"), common, None if pp is None else tuple(pp), kw.get("n_boot", 199),
+               kw.get("exog") is None)
+        hit = self._store.get(key)
+        if hit is None:
+            try:
+                hit = (y, _quiet(fit_specification, y, spec, **kw), None)
+            except AnalysisError as exc:
+                hit = (y, None, exc)
+            self._store[key] = hit
+        if hit[2] is not None:
+            raise hit[2]
+        return hit[1]
+
+
 def _lb(res: CountModelResult) -> float:
     d = res.diagnostics.get("ljung_box")
     return float(d.pvalue) if d is not None else np.nan
@@ -208,7 +242,7 @@ def default_candidates(index: pd.PeriodIndex, *, pulses: str | None = "auto") ->
 
 def choose_specification(y: pd.Series, *, interventions: Mapping[str, Intervention], family: str = "negbin",
                          candidates: Sequence[Specification] | None = None, exog: Any = None,
-                         min_side: int = MIN_SIDE) -> SpecificationChoice:
+                         min_side: int = MIN_SIDE, _memo: _FitMemo | None = None) -> SpecificationChoice:
     """Choose the specification of a count model by the stated rule (see the module docstring).
 
     Parameters
@@ -245,8 +279,8 @@ def choose_specification(y: pd.Series, *, interventions: Mapping[str, Interventi
         row = {"label": sp.label, "seasonality": sp.seasonality or "none", "dynamics": sp.dynamics,
                "aicc": np.nan, "ljung_box_pvalue": np.nan, "passes": False, "n_pulses": 0, "status": ""}
         try:
-            res = _quiet(fit_specification, y, sp, interventions=interventions, family=family, exog=exog,
-                         min_side=min_side, common_sample=True)
+            res = (_memo or _FitMemo()).fit(y, sp, interventions=interventions, family=family, exog=exog,
+                                            min_side=min_side, common_sample=True)
             row.update(aicc=float(res.aicc), ljung_box_pvalue=_lb(res), n_pulses=len(res.pulses))
             row["passes"] = bool(row["ljung_box_pvalue"] >= LJUNG_BOX_LEVEL)
             if not res.converged:
@@ -414,7 +448,8 @@ def sensitivity_table(y: pd.Series, *, interventions: Mapping[str, Intervention]
                       family: str = "negbin", effects: Sequence[str] | None = None,
                       alternatives: Mapping[str, pd.Series] | None = None, alpha: float = 0.05,
                       exog: Any = None, min_side: int = MIN_SIDE,
-                      grid: Sequence[Specification] | None = None) -> SensitivityResult:
+                      grid: Sequence[Specification] | None = None,
+                      _memo: _FitMemo | None = None) -> SensitivityResult:
     """The estimate of each effect across specifications, and whether it is fragile.
 
     Parameters
@@ -447,11 +482,12 @@ def sensitivity_table(y: pd.Series, *, interventions: Mapping[str, Intervention]
         grid = [Specification(s, d, t, p) for s in seas for d in DYNAMICS for t in TRENDS for p in PULSES]
     grid = list(dict.fromkeys([replace(base, basis="default"), *grid]))
     rows: list[dict[str, Any]] = []
+    memo = _memo or _FitMemo()
 
     def run(series: pd.Series, sp: Specification, eff: Sequence[str], eff_for_trend: str | None) -> None:
         try:
-            res = _quiet(fit_specification, series, sp, interventions=interventions, family=family,
-                         effect=eff_for_trend, exog=exog if sp.basis == "default" else None, min_side=min_side)
+            res = memo.fit(series, sp, interventions=interventions, family=family, effect=eff_for_trend,
+                           exog=exog if sp.basis == "default" else None, min_side=min_side)
             new = _effect_rows(res, eff, alpha)
             if not res.converged or getattr(res, "on_boundary", False):
                 why = ("did not converge" if not res.converged else
@@ -795,13 +831,13 @@ def analyse_effects(y: pd.Series, *, interventions: Mapping[str, Intervention], 
     """
     if placebo_min_side is None:
         placebo_min_side = max(min_side, 12 if periods_per_year(y.index) == 12 else 3)
+    memo = _FitMemo()
     choice = choose_specification(y, interventions=interventions, family=family, candidates=candidates, exog=exog,
-                                  min_side=min_side)
+                                  min_side=min_side, _memo=memo)
     spec = specification or choice.chosen
-    model = _quiet(fit_specification, y, spec, interventions=interventions, family=family, exog=exog,
-                   min_side=min_side, n_boot=n_boot)
+    model = memo.fit(y, spec, interventions=interventions, family=family, exog=exog, min_side=min_side, n_boot=n_boot)
     sens = sensitivity_table(y, interventions=interventions, base=spec, family=family, alternatives=alternatives,
-                             alpha=alpha, exog=exog, min_side=min_side)
+                             alpha=alpha, exog=exog, min_side=min_side, _memo=memo)
     plac: dict[str, PlaceboResult] = {}
     if placebo:
         for n, iv in interventions.items():
