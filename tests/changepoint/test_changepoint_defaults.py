@@ -25,6 +25,7 @@ from analysis.changepoint import (
     find_pulses,
     penalty_value,
 )
+from analysis.changepoint import diagnostics as dg
 from analysis.changepoint import search as S
 from analysis.changepoint.penalties import mbic_criterion
 from analysis.errors import ModelError
@@ -260,7 +261,6 @@ def test_results_build_frames_lazily_and_serialise():
 def test_ljung_box_and_seasonality_match_statsmodels_and_scipy():
     from statsmodels.stats.diagnostic import acorr_ljungbox
 
-    from analysis.changepoint import diagnostics as dg
 
     rng = np.random.default_rng(12)
     e = rng.normal(size=150)
@@ -356,3 +356,38 @@ def test_pulse_mbic_search_equals_unpruned_optimal_partitioning_on_longer_series
         out = S.pelt(fc, pen, m, mbic=1.0, edge=3, edge_pen=pen)
         best = _optimal_partitioning(fc, n, pen, m, True, 3)
         assert out.objective == pytest.approx(best, rel=1e-10, abs=1e-8)
+
+
+@pytest.mark.parametrize("length", [2, 3, 7, 40])
+def test_centred_cross_sums_are_the_superdiagonal_sums_of_the_centred_covariance(length):
+    phis = np.array([0.0, 0.35, 0.8])
+    white, ar = dg.centred_cross_sums(length, phis, 12)
+    m = np.eye(length) - 1.0 / length
+    lag = np.abs(np.subtract.outer(np.arange(length), np.arange(length)))
+    for i, phi in enumerate(phis):
+        b = m @ (phi ** lag) @ m
+        ref = [np.trace(b, k) if k < length else 0.0 for k in range(13)]
+        np.testing.assert_allclose(ar[i], ref, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(white, [np.trace(m, k) if k < length else 0.0 for k in range(13)], atol=1e-12)
+
+
+def test_long_run_variance_ratio_recovers_a_latent_ar_ratio_through_segment_centring():
+    # Residuals c-weighted AR(1) plus white noise, cut into four centred segments: the
+    # true ratio is 1 + 2 c phi / (1 - phi); the estimate must land near it, and on white
+    # noise near 1, averaged over replicates (each replicate is short, as real series are).
+    rng = np.random.default_rng(5)
+    c, phi, n, reps = 0.4, 0.6, 400, 60
+    truth = 1 + 2 * c * phi / (1 - phi)
+    positions = (100, 200, 300)
+    ests, whites = [], []
+    for _ in range(reps):
+        z = np.empty(n)
+        z[0] = rng.normal()
+        for t in range(1, n):
+            z[t] = phi * z[t - 1] + rng.normal(0, math.sqrt(1 - phi * phi))
+        e = math.sqrt(c) * z + math.sqrt(1 - c) * rng.normal(size=n)
+        inl = np.ones(n, dtype=bool)
+        ests.append(dg.long_run_variance_ratio(e, positions, inl, 12))
+        whites.append(dg.long_run_variance_ratio(rng.normal(size=n), positions, inl, 12))
+    assert abs(np.mean(ests) - truth) < 0.15 * truth
+    assert np.mean(whites) < 1.25
