@@ -115,7 +115,9 @@ def centred_cross_sums(length: int, phis: np.ndarray, lags: int) -> tuple[np.nda
     -----
     With ``r_i = sum_j phi^|i - j|`` (row sums of ``Phi``) and ``R = sum_i r_i``,
     ``(M Phi M)_ij = phi^|i-j| - r_i / L - r_j / L + R / L^2``; summing it over the
-    ``L - k`` pairs ``(t, t + k)`` needs only cumulative sums of ``r``.
+    ``L - k`` pairs ``(t, t + k)`` needs only partial sums of ``r``, which are geometric
+    series in closed form, so the cost is ``O(phis.size * lags)`` whatever the length.
+    Assumes ``0 <= phi < 1``.
     """
     L = int(length)
     K = int(lags)
@@ -123,15 +125,21 @@ def centred_cross_sums(length: int, phis: np.ndarray, lags: int) -> tuple[np.nda
     k = np.arange(K + 1)
     m = np.maximum(L - k, 0)
     white = np.where(k == 0, L - 1.0, -m / L)
-    pw = phis[:, None] ** np.arange(L)[None, :]
-    cs = np.cumsum(pw, axis=1)
-    t = np.arange(L)
-    r = cs[:, t] + cs[:, L - 1 - t] - 1.0
-    tot = r.sum(axis=1)
-    cr = np.concatenate((np.zeros((phis.size, 1)), np.cumsum(r, axis=1)), axis=1)
+    ph = phis[:, None]
+    q = 1.0 - ph
+
+    def cum_rows(j: np.ndarray) -> np.ndarray:
+        # sum_{t < j} r_t in closed form (0 <= phi < 1): r_t = (1 - phi^(t+1)) / (1 - phi)
+        # + (phi - phi^(L-t)) / (1 - phi), so the cost does not grow with the length.
+        j = j[None, :].astype(float)
+        first = (j - ph * (1.0 - ph ** j) / q) / q
+        second = (j * ph - ph ** (L - j + 1.0) * (1.0 - ph ** j) / q) / q
+        return first + second
+
     kk = np.minimum(k, L)
-    ar = (m[None, :] * phis[:, None] ** k[None, :] - cr[:, m] / L - (cr[:, [L]] - cr[:, kk]) / L
-          + m[None, :] * tot[:, None] / L ** 2)
+    tot = cum_rows(np.array([L]))
+    ar = (m[None, :] * ph ** k[None, :] - cum_rows(m) / L - (tot - cum_rows(kk)) / L
+          + m[None, :] * tot / L ** 2)
     ar[:, m == 0] = 0.0
     return white, ar
 
