@@ -26,9 +26,9 @@ from .design import (
 )
 from .diagnostics import cameron_trivedi, default_lags, ljung_box, overdispersion_lr
 from .interventions import MIN_SIDE, Intervention, Pulse, periods_per_year, read_interventions, read_min_side
-from .likelihood import FitOutput, NotIdentified, Problem, fit_problem
+from .likelihood import FitOutput, NotIdentified, Problem, fit_problem, theta_standard_errors
 from .outliers import MAX_PULSE_SHARE, FitState, search_pulses
-from .results import CountModelResult
+from .results import SE_LOG_THETA_ADJUSTED, CountModelResult, DeferredAdjustment
 
 FAMILIES = ("poisson", "negbin")
 
@@ -136,18 +136,21 @@ class _Fitter:
         return build_design(spec, self.index, self.values, self.ex, self.expo, min_side=self.min_side,
                             check=check, clean=clean)
 
-    def fit(self, design: Design, *, adjusted: bool) -> tuple[FitOutput, FitOutput]:
+    def fit(self, design: Design) -> tuple[Problem, FitOutput, FitOutput]:
+        """The problem of ``design``, its Poisson fit and the fit of the family (the same for Poisson).
+
+        The Cox–Reid adjusted ``theta`` is left out (see :class:`DeferredAdjustment`).
+        """
         prob = Problem(design.y, design.X, design.enc.seg_weight, design.enc.seg_active, design.offset)
         try:
             pois = fit_problem(prob, "poisson")
-            out = pois if self.family == "poisson" else fit_problem(prob, "negbin", poisson=pois,
-                                                                    adjusted=adjusted)
+            out = pois if self.family == "poisson" else fit_problem(prob, "negbin", poisson=pois, adjusted=False)
         except NotIdentified as exc:
             raise ModelError(
                 f"the effect {design.names[exc.position]!r} is not identified: its estimate runs off to infinity "
                 f"(for example, all counts are zero on one side of an intervention, or in a pulse period); shorten "
                 f"the series to its coverage or drop the term") from None
-        return pois, out
+        return prob, pois, out
 
 
 def _pulse_free_mean(design: Design, params: np.ndarray, mu: np.ndarray, pulse_names: Sequence[str]) -> np.ndarray:
@@ -320,9 +323,9 @@ def fit_count_model(
         cur = replace(spec, pulses=_pulse_terms(pers))
         design = probe if not pers and not clean else fitter.design(cur, clean or None, check=False)
         check_rank(design)
-        pois, out = fitter.fit(design, adjusted=mode == "none")
+        prob, pois, out = fitter.fit(design)
         mu_free = _pulse_free_mean(design, out.params, out.mu, list(cur.pulses))
-        return FitState(out.llf, out.theta, mu_free, (cur, design, pois, out))
+        return FitState(out.llf, out.theta, mu_free, (cur, design, prob, pois, out))
 
     def regime_mean() -> np.ndarray | None:
         rd = fitter.design(replace(spec, seasonality=None), None, check=False)
@@ -337,10 +340,8 @@ def fit_count_model(
                           given=periods, penalty=beta_point, limit=limit, family=family,
                           regime_mean=regime_mean)
     periods, clean, rounds = found.periods, found.clean, found.rounds
-    cur, design, pois, out = found.state.payload
+    cur, design, prob, pois, out = found.state.payload
     pulse_info: dict[str, Any] = {"mode": mode, **found.info}
-    if mode != "none":
-        pois, out = fitter.fit(design, adjusted=True)
     spec = cur
     names = design.names
     if pulse_info.get("zero_count_outliers"):
@@ -397,11 +398,18 @@ def fit_count_model(
         "min_side": min_side, "pulses": pulse_info["mode"] if pulse_arg in (None, "auto") else
         [str(p) for p in pulse_arg],
     }
+    if out.theta is None:
+        se_theta = None
+        theta_adjusted: float | DeferredAdjustment | None = None
+        cov_adjusted: pd.DataFrame | DeferredAdjustment = pd.DataFrame(out.cov, index=names, columns=names)
+    else:
+        se_theta = theta_standard_errors(prob.counts, out.mu, out.theta)[0]
+        theta_adjusted = cov_adjusted = DeferredAdjustment(prob, out.params, out.theta, names)
     meta = result_meta(
         options=options, input_sha256=input_hash(index, values, ex, expo), seed=None,
         frequency="monthly" if ppy == 12 else "annual",
         first_period=str(design.index[0]), last_period=str(design.index[-1]),
-        iterations=out.iterations, se_theta=out.se_theta, se_log_theta_adjusted=out.se_log_theta_adj,
+        iterations=out.iterations, se_theta=se_theta, **{SE_LOG_THETA_ADJUSTED: None},
         pulses=pulse_info, clean_lags={str(index[p]): v for p, v in sorted(clean.items())},
         notes=notes, warnings=warns)
     return CountModelResult(
@@ -416,8 +424,8 @@ def fit_count_model(
         diagnostics=diagnostics,
         meta=meta,
         converged=out.converged,
-        theta_adjusted=out.theta_adj,
-        cov_params_adjusted=pd.DataFrame(out.cov_adj, index=names, columns=names),
+        theta_adjusted=theta_adjusted,
+        cov_params_adjusted=cov_adjusted,
         spec=spec,
         exog=ex,
         exposure=pd.Series(expo, index=index) if expo is not None else None,

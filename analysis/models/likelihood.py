@@ -549,10 +549,58 @@ def fit_problem(prob: Problem, family: str, *, start: np.ndarray | None = None,
     theta_adj, cov_adj = theta, cov
     se_theta = se_log_adj = None
     if theta is not None and adjusted:
-        theta_adj = fit_theta_adjusted(prob, params, theta)
-        p_adj, _, _, _ = fit_regression(prob, theta_adj, params)
-        cov_adj = np.linalg.inv(information(prob, params, theta_adj))
+        adj = adjusted_dispersion(prob, params, theta)
+        theta_adj, cov_adj, se_log_adj = adj.theta, adj.cov, adj.se_log_theta
         se_theta = theta_standard_errors(cnt, mu, theta)[0]
-        se_log_adj = theta_standard_errors(cnt, np.exp(mean_and_derivative(prob, p_adj)[0]), theta_adj)[1]
     return FitOutput(params, cov, theta, ll, mu, iters, converged, at_bound, theta_adj, cov_adj,
                      se_theta, se_log_adj)
+
+
+@dataclass(frozen=True)
+class AdjustedDispersion:
+    """The Cox–Reid adjusted ``theta`` of an NB2 fit and what the intervals take from it.
+
+    Attributes
+    ----------
+    theta : float
+        Cox–Reid adjusted estimate of ``theta`` (:func:`fit_theta_adjusted`).
+    cov : ndarray
+        Inverse expected information of the regression parameters at the
+        maximum-likelihood estimate, with ``theta`` held at ``theta``.
+    se_log_theta : float
+        Standard error of ``log theta`` from the observed information at ``theta`` and
+        the regression parameters that maximise the likelihood there.
+    """
+
+    theta: float
+    cov: np.ndarray
+    se_log_theta: float
+
+
+def adjusted_dispersion(prob: Problem, params: np.ndarray, theta: float) -> AdjustedDispersion:
+    """Cox–Reid adjusted ``theta``, the covariance at it and the standard error of its log.
+
+    Parameters
+    ----------
+    prob : Problem
+        The fitted problem.
+    params : ndarray
+        Maximum-likelihood regression parameters of the NB2 fit.
+    theta : float
+        Maximum-likelihood ``theta`` (the start of the search).
+
+    Returns
+    -------
+    AdjustedDispersion
+
+    Notes
+    -----
+    About as costly as the NB2 fit itself (a handful of evaluations of the adjusted
+    profile likelihood, each a regression fit at fixed ``theta``), which is why the
+    count-model results compute it only when first asked for.
+    """
+    theta_adj = fit_theta_adjusted(prob, params, theta)
+    p_adj, _, _, _ = fit_regression(prob, theta_adj, params)
+    cov_adj = np.linalg.inv(information(prob, params, theta_adj))
+    se_log_adj = theta_standard_errors(prob.counts, np.exp(mean_and_derivative(prob, p_adj)[0]), theta_adj)[1]
+    return AdjustedDispersion(theta_adj, cov_adj, se_log_adj)

@@ -15,6 +15,7 @@ from .design import DesignSpec, align_exog
 from .diagnostics import TestResult
 from .dynamics import Persistence, long_run_effects, persistence
 from .interventions import Pulse, Ramp, encode_interventions
+from .likelihood import Problem, adjusted_dispersion
 from .simulate import (
     components,
     draw_counts,
@@ -48,6 +49,81 @@ def effect_kind(iv: object) -> str:
     if isinstance(iv, Ramp):
         return "ramp" if iv.end_day is None else "ramp_phase"
     return getattr(iv, "kind", "step")
+
+
+#: Key of ``CountModelResult.meta`` that holds the standard error of the log of the adjusted theta.
+SE_LOG_THETA_ADJUSTED = "se_log_theta_adjusted"
+
+
+class DeferredAdjustment:
+    """The Cox–Reid adjusted dispersion of one NB2 fit, computed when first asked for.
+
+    Parameters
+    ----------
+    problem : Problem
+        The fitted problem (counts, design, offset).
+    params : ndarray
+        Maximum-likelihood regression parameters.
+    theta : float
+        Maximum-likelihood ``theta``.
+    names : sequence of str
+        Labels of ``params`` (rows and columns of the covariance).
+
+    Notes
+    -----
+    :meth:`value` runs :func:`~analysis.models.likelihood.adjusted_dispersion` once and
+    keeps its answer; the problem is released then. Passed as ``theta_adjusted`` and
+    ``cov_params_adjusted`` of a :class:`CountModelResult`, it makes those attributes
+    (and ``meta["se_log_theta_adjusted"]``) lazy: a fit whose intervals are never asked
+    for does not pay for the adjusted profile likelihood.
+    """
+
+    def __init__(self, problem: Problem, params: np.ndarray, theta: float, names: list[str]) -> None:
+        self._problem: Problem | None = problem
+        self._params = np.array(params, dtype=float, copy=True)
+        self._theta = float(theta)
+        self._names = list(names)
+        self._value: tuple[float, pd.DataFrame, float] | None = None
+
+    def value(self) -> tuple[float, pd.DataFrame, float]:
+        """Adjusted ``theta``, the covariance of ``params`` at it (labelled) and the standard error of its log."""
+        if self._value is None:
+            adj = adjusted_dispersion(self._problem, self._params, self._theta)
+            cov = pd.DataFrame(adj.cov, index=self._names, columns=self._names)
+            self._value = (adj.theta, cov, adj.se_log_theta)
+            self._problem = None
+        return self._value
+
+
+class _Completed:
+    """Field descriptor of :class:`CountModelResult`: the stored value, once a deferred adjustment is resolved.
+
+    A field set to a :class:`DeferredAdjustment` is recorded as pending; reading any field
+    that uses this descriptor resolves it first (see
+    :meth:`CountModelResult._resolve_adjustment`). Without a class-level default (the
+    class access raises ``AttributeError``), so the dataclass keeps the field required.
+    """
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+        self.slot = f"_{name}_stored"
+
+    def __get__(self, obj: Any, objtype: type | None = None) -> Any:
+        if obj is None:
+            raise AttributeError(self.name)
+        state = obj.__dict__
+        if "_pending_adjustment" in state:
+            obj._resolve_adjustment()
+        return state[self.slot]
+
+    def stored(self, obj: Any) -> Any:
+        """The value as stored, without resolving a pending adjustment (for keys that do not depend on it)."""
+        return obj.__dict__[self.slot]
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        if isinstance(value, DeferredAdjustment):
+            obj.__dict__["_pending_adjustment"] = value
+        obj.__dict__[self.slot] = value
 
 
 @dataclass(frozen=True, repr=False)
@@ -86,6 +162,18 @@ class CountModelResult(Result):
     converged : bool
     clean_lags : dict
         Position → value carried by the lag of an outlier period (its pulse-free mean).
+
+    Notes
+    -----
+    ``theta_adjusted``, ``cov_params_adjusted`` and ``meta["se_log_theta_adjusted"]``
+    may be given as one :class:`DeferredAdjustment` (as :func:`fit_count_model` does for
+    NB2): they are then computed together on the first read of any of
+    ``theta_adjusted``, ``cov_params_adjusted`` or ``meta`` (the adjusted profile
+    likelihood costs about as much as the fit) and kept; the values are those an eager
+    computation gives. Everything that uses them (``bse_adjusted``, the default
+    intervals, ``summary``, ``to_dict``, simulation) reads them through these
+    attributes, so a fit that is only asked for its maximum-likelihood estimates never
+    computes them.
     """
 
     kind = "count_model"
@@ -99,16 +187,30 @@ class CountModelResult(Result):
     y: pd.Series
     fitted: pd.Series
     diagnostics: dict[str, TestResult]
-    meta: dict[str, Any]
+    meta: dict[str, Any] = _Completed()
     converged: bool
-    theta_adjusted: float | None
-    cov_params_adjusted: pd.DataFrame = field(repr=False)
+    theta_adjusted: float | None = _Completed()
+    cov_params_adjusted: pd.DataFrame = _Completed()
     spec: DesignSpec = field(repr=False)
     exog: pd.DataFrame | None = field(default=None, repr=False)
     exposure: pd.Series | None = field(default=None, repr=False)
     clean_lags: dict[int, float] = field(default_factory=dict, repr=False)
 
+    def _resolve_adjustment(self) -> None:
+        """Compute a deferred Cox–Reid adjustment and store its three results in place."""
+        state = self.__dict__
+        pending = state.pop("_pending_adjustment")
+        theta, cov, se_log = pending.value()
+        state["_theta_adjusted_stored"] = theta
+        state["_cov_params_adjusted_stored"] = cov
+        state["_meta_stored"][SE_LOG_THETA_ADJUSTED] = se_log
+
     # ------------------------------------------------------------------ estimates
+    @property
+    def se_log_theta_adjusted(self) -> float | None:
+        """Standard error of ``log theta_adjusted`` (observed information; None for Poisson)."""
+        return self.meta.get(SE_LOG_THETA_ADJUSTED)
+
     @property
     def alpha(self) -> float:
         """NB2 dispersion in statsmodels' convention, ``1 / theta`` (0 for Poisson)."""
@@ -122,7 +224,8 @@ class CountModelResult(Result):
     @property
     def se_theta(self) -> float | None:
         """Standard error of ``theta`` from its observed information (R's ``SE.theta``)."""
-        return self.meta.get("se_theta")
+        # se_theta does not depend on the adjustment: read it without resolving one
+        return vars(CountModelResult)["meta"].stored(self).get("se_theta")
 
     @property
     def bse_adjusted(self) -> pd.Series:
@@ -448,7 +551,7 @@ class CountModelResult(Result):
         k = self.params.to_numpy()
         a = self.spec.ar
         draws, _ = self._draws(n_sim, rng)
-        theta = draw_theta(self.theta_adjusted, self.meta.get("se_log_theta_adjusted"), draws.shape[0], rng)
+        theta = draw_theta(self.theta_adjusted, self.se_log_theta_adjusted, draws.shape[0], rng)
         n_obs = len(self.y)
         lagv = self._lag_values(values)
         out = pd.DataFrame(index=full, columns=["observed", "mean", "mean_lower", "mean_upper", "lower", "upper"],
@@ -555,7 +658,7 @@ class CountModelResult(Result):
         k = self.params.to_numpy().copy()
         pos = [self.params.index.get_loc(n) for n in names]
         draws, dropped = self._draws(n_sim, rng)
-        theta = draw_theta(self.theta_adjusted, self.meta.get("se_log_theta_adjusted"), draws.shape[0], rng)
+        theta = draw_theta(self.theta_adjusted, self.se_log_theta_adjusted, draws.shape[0], rng)
         k[pos] = 0.0
         draws[:, pos] = 0.0
         affected = affected_periods(full, {n: self.spec.interventions[n] for n in names})
