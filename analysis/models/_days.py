@@ -15,6 +15,7 @@ works on integers only:
 from __future__ import annotations
 
 import datetime as _dt
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -59,16 +60,48 @@ def month_start_day(month_ordinal: Any) -> np.ndarray:
     return days_from_civil(1970 + np.floor_divide(o, 12), np.mod(o, 12) + 1, 1)
 
 
+#: How many distinct indexes :func:`period_day_bounds` keeps the answer for.
+BOUNDS_CACHE_SIZE = 8
+
+
 def period_day_bounds(index: pd.PeriodIndex) -> tuple[np.ndarray, np.ndarray]:
     """First day and the day after the last day of each period, as day numbers.
 
     Works for periods made of whole months (``M``, ``Q``, ``Y`` with any anchor).
+
+    Returns
+    -------
+    starts, ends : ndarray of int64
+        Read-only: the same arrays are returned for the same periods.
+
+    Notes
+    -----
+    A fit asks for the bounds of the same index several times (placing the
+    interventions, checking their placement, each refit of an outlier search), so the
+    answers for the last :data:`BOUNDS_CACHE_SIZE` distinct indexes are kept, keyed by
+    the frequency and the ordinals themselves (equal periods, equal answer). Monthly
+    ordinals are already months since 1970-01; other frequencies go through
+    ``asfreq("M")``.
     """
     if len(index) == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    start = index.asfreq("M", how="start").asi8
-    nxt = (index + 1).asfreq("M", how="start").asi8
-    return month_start_day(start), month_start_day(nxt)
+    ordinals = np.ascontiguousarray(index.asi8, dtype=np.int64)
+    return _cached_bounds(index.freqstr, ordinals.tobytes())
+
+
+@lru_cache(maxsize=BOUNDS_CACHE_SIZE)
+def _cached_bounds(freqstr: str, ordinal_bytes: bytes) -> tuple[np.ndarray, np.ndarray]:
+    ordinals = np.frombuffer(ordinal_bytes, dtype=np.int64)
+    if freqstr == "M":
+        start, nxt = ordinals, ordinals + 1
+    else:
+        index = pd.PeriodIndex.from_ordinals(ordinals, freq=freqstr)
+        start = index.asfreq("M", how="start").asi8
+        nxt = (index + 1).asfreq("M", how="start").asi8
+    starts, ends = month_start_day(start), month_start_day(nxt)
+    starts.flags.writeable = False
+    ends.flags.writeable = False
+    return starts, ends
 
 
 def day_number(x: Any) -> int:

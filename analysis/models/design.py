@@ -160,6 +160,13 @@ class DesignSpec:
         return {**self.interventions, **self.pulses}
 
 
+def _months(index: pd.PeriodIndex) -> np.ndarray:
+    """Calendar month (1-12) of each period; monthly ordinals count months from 1970-01."""
+    if index.freqstr == "M":
+        return np.mod(index.asi8, 12) + 1
+    return index.month.to_numpy()
+
+
 def deterministic_columns(spec: DesignSpec, index: pd.PeriodIndex,
                           exog: pd.DataFrame | None) -> tuple[np.ndarray, list[str]]:
     """Intercept, trend, seasonality and exogenous columns on ``index``."""
@@ -171,12 +178,12 @@ def deterministic_columns(spec: DesignSpec, index: pd.PeriodIndex,
         cols.append(pos / spec.ppy)
         names.append("trend")
     if spec.ppy == 12 and spec.seasonality == "month":
-        month = index.month.to_numpy()
+        month = _months(index)
         for m in range(2, 13):
             cols.append((month == m).astype(float))
         names.extend(MONTH_NAMES)
     elif spec.ppy == 12 and spec.seasonality == "fourier":
-        month = index.month.to_numpy().astype(float) - 1.0
+        month = _months(index).astype(float) - 1.0
         for k in range(1, spec.fourier_order + 1):
             cols.append(np.sin(2 * np.pi * k * month / 12))
             cols.append(np.cos(2 * np.pi * k * month / 12))
@@ -264,7 +271,7 @@ def build_design(spec: DesignSpec, index: pd.PeriodIndex, values: np.ndarray,
         cols.append(ar_columns(values, spec.ar, clean))
         names = [*names, *[f"ar_{k}" for k in range(1, spec.ar + 1)]]
     keep = slice(spec.ar, None)
-    idx = index[keep]
+    idx = index[keep] if spec.ar else index
     enc = encode_interventions(idx, spec.terms, min_side=min_side, check=False)
     if check:
         check_placement(idx, spec.interventions, enc, min_side=min_side)

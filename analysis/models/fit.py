@@ -344,6 +344,7 @@ def fit_count_model(
     pulse_info: dict[str, Any] = {"mode": mode, **found.info}
     spec = cur
     names = design.names
+    labels = pd.Index(names)          # built once: the rows of params and both axes of the covariances
     if pulse_info.get("zero_count_outliers"):
         notes.append("periods flagged as outliers with a count of zero keep no term of their own (the estimate "
                      "of a zero-count period's own mean is minus infinity): "
@@ -401,10 +402,10 @@ def fit_count_model(
     if out.theta is None:
         se_theta = None
         theta_adjusted: float | DeferredAdjustment | None = None
-        cov_adjusted: pd.DataFrame | DeferredAdjustment = pd.DataFrame(out.cov, index=names, columns=names)
+        cov_adjusted: pd.DataFrame | DeferredAdjustment = pd.DataFrame(out.cov, index=labels, columns=labels)
     else:
         se_theta = theta_standard_errors(prob.counts, out.mu, out.theta)[0]
-        theta_adjusted = cov_adjusted = DeferredAdjustment(prob, out.params, out.theta, names)
+        theta_adjusted = cov_adjusted = DeferredAdjustment(prob, out.params, out.theta, labels)
     meta = result_meta(
         options=options, input_sha256=input_hash(index, values, ex, expo), seed=None,
         frequency="monthly" if ppy == 12 else "annual",
@@ -414,8 +415,8 @@ def fit_count_model(
         notes=notes, warnings=warns)
     return CountModelResult(
         family=family,
-        params=pd.Series(out.params, index=names, name="coef"),
-        cov_params=pd.DataFrame(out.cov, index=names, columns=names),
+        params=pd.Series(out.params, index=labels, name="coef"),
+        cov_params=pd.DataFrame(out.cov, index=labels, columns=labels),
         theta=out.theta,
         llf=out.llf,
         nobs=len(design.y),

@@ -41,6 +41,9 @@ from ..errors import ModelError
 
 THETA_BOUNDS = (1e-4, 1e8)
 
+#: ``np.sum`` of a 1-d array without its dispatch layers: the same pairwise summation, the same bits.
+_sum = np.add.reduce
+
 
 class NotIdentified(ModelError):
     """The estimate of one parameter runs off to infinity (its standard error explodes)."""
@@ -65,19 +68,19 @@ class Counts:
         """Log-likelihood (with the ``log y!`` term); ``theta=None`` means Poisson."""
         y = self.y
         if theta is None:
-            return float(np.sum(special.xlogy(y, mu)) - np.sum(mu) - self.log_factorial)
-        lg = float(np.sum(self.counts * (special.gammaln(self.values + theta) - special.gammaln(theta))))
-        return float(lg - self.log_factorial + self.n * theta * np.log(theta) + np.sum(special.xlogy(y, mu))
-                     - np.sum((theta + y) * np.log(theta + mu)))
+            return float(_sum(special.xlogy(y, mu)) - _sum(mu) - self.log_factorial)
+        lg = float(_sum(self.counts * (special.gammaln(self.values + theta) - special.gammaln(theta))))
+        return float(lg - self.log_factorial + self.n * theta * np.log(theta) + _sum(special.xlogy(y, mu))
+                     - _sum((theta + y) * np.log(theta + mu)))
 
     def theta_derivatives(self, mu: np.ndarray, theta: float) -> tuple[float, float]:
         """First and second derivative of the NB2 log-likelihood with respect to ``theta``."""
         v, c, y = self.values, self.counts, self.y
         tm = theta + mu
-        s = (float(np.sum(c * (special.digamma(v + theta) - special.digamma(theta))))
-             + self.n * (np.log(theta) + 1.0) - float(np.sum(np.log(tm))) - float(np.sum((y + theta) / tm)))
-        h = (float(np.sum(c * (special.zeta(2.0, v + theta) - special.zeta(2.0, theta))))
-             + self.n / theta - float(np.sum(2.0 / tm)) + float(np.sum((y + theta) / tm ** 2)))
+        s = (float(_sum(c * (special.digamma(v + theta) - special.digamma(theta))))
+             + self.n * (np.log(theta) + 1.0) - float(_sum(np.log(tm))) - float(_sum((y + theta) / tm)))
+        h = (float(_sum(c * (special.zeta(2.0, v + theta) - special.zeta(2.0, theta))))
+             + self.n / theta - float(_sum(2.0 / tm)) + float(_sum((y + theta) / tm ** 2)))
         return s, h
 
 
@@ -167,7 +170,8 @@ def _solve(info: np.ndarray, score: np.ndarray) -> np.ndarray:
 
 
 def _finite_eta(eta: np.ndarray) -> bool:
-    return bool(np.all(np.isfinite(eta)) and eta.max() < 700)
+    # every value finite and below 700: NaN propagates into the minimum and the maximum
+    return bool(np.isfinite(np.minimum.reduce(eta)) and np.maximum.reduce(eta) < 700)
 
 
 def fit_regression(prob: Problem, theta: float | None, start: np.ndarray, *,

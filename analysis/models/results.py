@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -78,11 +79,11 @@ class DeferredAdjustment:
     for does not pay for the adjusted profile likelihood.
     """
 
-    def __init__(self, problem: Problem, params: np.ndarray, theta: float, names: list[str]) -> None:
+    def __init__(self, problem: Problem, params: np.ndarray, theta: float, names: Sequence[str]) -> None:
         self._problem: Problem | None = problem
         self._params = np.array(params, dtype=float, copy=True)
         self._theta = float(theta)
-        self._names = list(names)
+        self._names = names if isinstance(names, pd.Index) else pd.Index(names)
         self._value: tuple[float, pd.DataFrame, float] | None = None
 
     def value(self) -> tuple[float, pd.DataFrame, float]:
