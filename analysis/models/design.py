@@ -88,6 +88,8 @@ def _count_values(y: pd.Series) -> np.ndarray:
     if pd.api.types.is_bool_dtype(dt) or pd.api.types.is_complex_dtype(dt):
         raise ModelError(what)
     if pd.api.types.is_integer_dtype(dt) or pd.api.types.is_float_dtype(dt):
+        if isinstance(dt, np.dtype):            # numpy storage: NaN is already the missing value
+            return y.to_numpy(dtype=float)
         return y.to_numpy(dtype=float, na_value=np.nan)
     if pd.api.types.is_object_dtype(dt):
         items = [v for v in y.tolist() if not (v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)))]

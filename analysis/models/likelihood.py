@@ -169,6 +169,17 @@ def _solve(info: np.ndarray, score: np.ndarray) -> np.ndarray:
         return np.linalg.lstsq(info, score, rcond=None)[0]
 
 
+def _mean_and_loglik(cnt: Counts, eta: np.ndarray, theta: float | None) -> tuple[np.ndarray | None, float]:
+    """The means of a candidate step and their log-likelihood (None and minus infinity if ``eta`` overflows).
+
+    The scoring loops keep the means of the accepted candidate for the next step.
+    """
+    if not _finite_eta(eta):
+        return None, -np.inf
+    mu = np.exp(eta)
+    return mu, cnt.loglik(mu, theta)
+
+
 def _finite_eta(eta: np.ndarray) -> bool:
     # every value finite and below 700: NaN propagates into the minimum and the maximum
     return bool(np.isfinite(np.minimum.reduce(eta)) and np.maximum.reduce(eta) < 700)
@@ -188,9 +199,9 @@ def fit_regression(prob: Problem, theta: float | None, start: np.ndarray, *,
     cnt = prob.counts
     params = start.astype(float).copy()
     eta, d = mean_and_derivative(prob, params)
-    ll = cnt.loglik(np.exp(eta), theta)
+    mu = np.exp(eta)
+    ll = cnt.loglik(mu, theta)
     for it in range(1, max_iter + 1):
-        mu = np.exp(eta)
         r, w = working(prob.y, mu, theta)
         score = d.T @ r
         info = d.T @ (w[:, None] * d)
@@ -200,16 +211,15 @@ def fit_regression(prob: Problem, theta: float | None, start: np.ndarray, *,
         while True:
             cand = params + t * delta
             eta_c, d_c = mean_and_derivative(prob, cand)
-            ll_c = cnt.loglik(np.exp(eta_c), theta) if _finite_eta(eta_c) else -np.inf
+            mu_c, ll_c = _mean_and_loglik(cnt, eta_c, theta)
             if np.isfinite(ll_c) and ll_c >= ll - 1e-12 * (abs(ll) + 1.0):
                 break
             t /= 2.0
             if t < 1e-10:
-                ll_c = ll
-                cand, eta_c, d_c = params, eta, d
+                cand, eta_c, d_c, mu_c, ll_c = params, eta, d, mu, ll
                 break
         change = abs(ll_c - ll)
-        params, eta, d, ll = cand, eta_c, d_c, ll_c
+        params, eta, d, mu, ll = cand, eta_c, d_c, mu_c, ll_c
         if decrement < tol * (abs(ll) + 1.0) or (change < 1e-15 * (abs(ll) + 1.0) and t < 1.0):
             return params, ll, it, True
         if np.max(np.abs(params)) > 1e3:
@@ -297,10 +307,10 @@ def fit_negbin(prob: Problem, start: np.ndarray, theta_start: float, *, max_iter
     params = start.astype(float).copy()
     phi = float(np.clip(np.log(theta_start), lo, hi))
     eta, d = mean_and_derivative(prob, params)
-    ll = cnt.loglik(np.exp(eta), np.exp(phi))
+    mu = np.exp(eta)
+    ll = cnt.loglik(mu, np.exp(phi))
     for it in range(1, max_iter + 1):
         th = float(np.exp(phi))
-        mu = np.exp(eta)
         r, w = working(prob.y, mu, th)
         score = d.T @ r
         delta = _solve(d.T @ (w[:, None] * d), score)
@@ -312,15 +322,15 @@ def fit_negbin(prob: Problem, start: np.ndarray, theta_start: float, *, max_iter
             cand = params + t * delta
             cphi = float(np.clip(phi + t * dphi, lo, hi))
             eta_c, d_c = mean_and_derivative(prob, cand)
-            ll_c = cnt.loglik(np.exp(eta_c), np.exp(cphi)) if _finite_eta(eta_c) else -np.inf
+            mu_c, ll_c = _mean_and_loglik(cnt, eta_c, np.exp(cphi))
             if np.isfinite(ll_c) and (ll_c >= ll - 1e-13 * (abs(ll) + 1.0) or noise_level):
                 break
             t /= 2.0
             if t < 1e-10:
-                cand, cphi, eta_c, d_c, ll_c = params, phi, eta, d, ll
+                cand, cphi, eta_c, d_c, mu_c, ll_c = params, phi, eta, d, mu, ll
                 break
         change = abs(ll_c - ll)
-        params, phi, eta, d, ll = cand, cphi, eta_c, d_c, ll_c
+        params, phi, eta, d, mu, ll = cand, cphi, eta_c, d_c, mu_c, ll_c
         if decrement < tol * (abs(ll) + 1.0) or (change < 1e-15 * (abs(ll) + 1.0) and t < 1.0):
             return params, float(np.exp(phi)), ll, it, True
         if np.max(np.abs(params)) > 1e3:
