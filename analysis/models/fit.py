@@ -249,7 +249,10 @@ def fit_count_model(
     intervals (``conf_int``, ``rate_ratios``, the summary) and the simulated
     prediction and counterfactual intervals use the Cox–Reid adjusted ``theta`` and,
     for coefficients, a t quantile on the residual degrees of freedom; Poisson
-    intervals are Wald intervals.
+    intervals are Wald intervals. The adjusted ``theta`` (with ``cov_params_adjusted``
+    and ``meta["se_log_theta_adjusted"]``) is computed lazily, on the first read of any
+    of them or of ``meta``, and then kept: it costs about as much as the fit, and a fit
+    used only for its estimates, likelihood or diagnostics does not need it.
 
     The ``ar`` terms make the model observation-driven: the log mean depends on the
     log of one plus the previous counts (a log-linear Poisson/NB autoregression). Their

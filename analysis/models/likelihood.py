@@ -25,7 +25,8 @@ alternation reaches. Standard errors come from the expected information ``D'WD``
 The maximum-likelihood ``theta`` is biased upwards in short series (too little
 overdispersion), which makes those standard errors too small. For intervals the
 toolkit therefore also computes the Cox–Reid adjusted estimate of ``theta``
-(:func:`fit_theta_adjusted`) and the information at that value.
+(:func:`fit_theta_adjusted`) and the information at that value
+(:func:`adjusted_dispersion`; the count-model results compute it on first use).
 
 Numerical notes: terms of the likelihood in ``theta`` alone (``log Gamma(y + theta)``,
 its derivatives) are evaluated once per distinct count, which makes long series cheap.

@@ -73,10 +73,11 @@ class DeferredAdjustment:
     Notes
     -----
     :meth:`value` runs :func:`~analysis.models.likelihood.adjusted_dispersion` once and
-    keeps its answer; the problem is released then. Passed as ``theta_adjusted`` and
-    ``cov_params_adjusted`` of a :class:`CountModelResult`, it makes those attributes
-    (and ``meta["se_log_theta_adjusted"]``) lazy: a fit whose intervals are never asked
-    for does not pay for the adjusted profile likelihood.
+    keeps its answer. Passed as both ``theta_adjusted`` and ``cov_params_adjusted`` of a
+    :class:`CountModelResult`, it makes those attributes (and
+    ``meta["se_log_theta_adjusted"]``) lazy: a fit whose intervals are never asked for
+    does not pay for the adjusted profile likelihood. The result drops its reference
+    once the values are stored.
     """
 
     def __init__(self, problem: Problem, params: np.ndarray, theta: float, names: Sequence[str]) -> None:
@@ -92,7 +93,6 @@ class DeferredAdjustment:
             adj = adjusted_dispersion(self._problem, self._params, self._theta)
             cov = pd.DataFrame(adj.cov, index=self._names, columns=self._names)
             self._value = (adj.theta, cov, adj.se_log_theta)
-            self._problem = None
         return self._value
 
 
@@ -159,7 +159,8 @@ class CountModelResult(Result):
     meta : dict
         The common keys of :func:`analysis.results.result_meta` (package version,
         options, sha256 of the input, seed — None, a fit draws nothing), then notes,
-        warnings and the outlier pulses (``meta["pulses"]``).
+        warnings, the outlier pulses (``meta["pulses"]``), ``se_theta`` and
+        ``se_log_theta_adjusted`` (see Notes).
     converged : bool
     clean_lags : dict
         Position → value carried by the lag of an outlier period (its pulse-free mean).
@@ -198,13 +199,21 @@ class CountModelResult(Result):
     clean_lags: dict[int, float] = field(default_factory=dict, repr=False)
 
     def _resolve_adjustment(self) -> None:
-        """Compute a deferred Cox–Reid adjustment and store its three results in place."""
+        """Compute a deferred Cox–Reid adjustment and store its results in place of it.
+
+        The values are stored before the pending mark is removed, so a concurrent reader
+        sees either the mark (and computes, or reuses, the same values) or the values.
+        """
         state = self.__dict__
-        pending = state.pop("_pending_adjustment")
+        pending = state.get("_pending_adjustment")
+        if pending is None:
+            return
         theta, cov, se_log = pending.value()
-        state["_theta_adjusted_stored"] = theta
-        state["_cov_params_adjusted_stored"] = cov
+        for slot, value in (("_theta_adjusted_stored", theta), ("_cov_params_adjusted_stored", cov)):
+            if state[slot] is pending:
+                state[slot] = value
         state["_meta_stored"][SE_LOG_THETA_ADJUSTED] = se_log
+        state.pop("_pending_adjustment", None)
 
     # ------------------------------------------------------------------ estimates
     @property

@@ -154,3 +154,14 @@ def test_pulse_search_defers_the_adjustment_of_the_final_design():
     np.testing.assert_allclose(res.theta_adjusted, theta_adj, rtol=1e-9)
     np.testing.assert_allclose(res.cov_params_adjusted.to_numpy()[np.ix_(order, order)], cov, rtol=1e-9)
     np.testing.assert_allclose(res.meta["se_log_theta_adjusted"], se_log, rtol=1e-9)
+
+
+def test_concurrent_first_reads_agree(series):
+    from concurrent.futures import ThreadPoolExecutor
+
+    expected = _fit(series).theta_adjusted
+    res = _fit(series)
+    with ThreadPoolExecutor(4) as pool:
+        got = list(pool.map(lambda _: (res.theta_adjusted, res.meta["se_log_theta_adjusted"]), range(8)))
+    assert {g[0] for g in got} == {expected}
+    assert len({g[1] for g in got}) == 1 and got[0][1] is not None
