@@ -493,6 +493,12 @@ def _conviction_job(job: tuple) -> ConvictionResult:
     return conviction_result(*job)
 
 
+def _any_job(job: tuple[str, tuple]) -> SeriesResult | ConvictionResult:
+    """A series job (``("series", args)``) or an article job (``("article", args)``), for one shared pool."""
+    kind, args = job
+    return series_result(*args) if kind == "series" else conviction_result(*args)
+
+
 def _heavy_first(costs: Sequence[float]) -> list[int]:
     """Positions by decreasing expected cost (stable): the long jobs start first, the short ones fill in."""
     return sorted(range(len(costs)), key=lambda i: -costs[i])
@@ -539,30 +545,43 @@ def compute(config: ReportConfig, inputs: Inputs, *, config_text: str = "",
     parallel = effective_jobs(n_jobs) > 1
     here = None if parallel else pr  # workers do not write progress lines
 
+    co = cfg.convictions
+    conv = inputs.convictions
+    missing: list[str] = []
+    arts: list[str] = []
+    known: set[str] = set()
+    years = None
+    if conv is not None:
+        known = set(conv["article"].unique())
+        yrs = conv.loc[conv["value"].notna(), "year"]
+        years = (int(yrs.min()), int(yrs.max())) if len(yrs) else None
+        for art in co.articles:
+            (arts if art in known else missing).append(art)
+    series_jobs = [(cfg, inputs, spec, here) for spec in cfg.series]
+    conviction_jobs = [(cfg, conv, art, here) for art in arts]
+    # a count model (with its sensitivity table) costs far more than a search; an article's
+    # model has no counting choices
+    series_costs = [1 + 10 * s.count_model + len(s.sensitivity_bases) for s in cfg.series]
+    conviction_costs = [6.0] * len(arts)
+
+    convictions: list[ConvictionResult] = []
     with pr.stage("series", "series, breaks and count models of the registries"):
         if parallel:
-            pr.say(f"  {len(cfg.series)} series in {effective_jobs(n_jobs)} processes")
-        # a count model (with its sensitivity table) costs far more than a search
-        costs = [1 + 10 * s.count_model + len(s.sensitivity_bases) for s in cfg.series]
-        series = _run(_series_job, [(cfg, inputs, spec, here) for spec in cfg.series], costs, n_jobs)
+            # one pool for the series and the articles: the long jobs of both start first and the
+            # short ones fill in, so neither stage waits for the other's slowest job
+            pr.say(f"  {len(series_jobs)} series and {len(conviction_jobs)} articles in "
+                   f"{effective_jobs(n_jobs)} processes")
+            both = _run(_any_job, [("series", j) for j in series_jobs] + [("article", j) for j in conviction_jobs],
+                        series_costs + conviction_costs, n_jobs)
+            series, convictions = both[:len(series_jobs)], both[len(series_jobs):]
+        else:
+            series = _run(_series_job, series_jobs, series_costs, n_jobs)
 
-    convictions, described, missing, years = [], None, [], None
+    described = None
     with pr.stage("convictions", "annual convictions"):
-        co = cfg.convictions
-        conv = inputs.convictions
         if conv is not None:
-            known = set(conv["article"].unique())
-            yrs = conv.loc[conv["value"].notna(), "year"]
-            years = (int(yrs.min()), int(yrs.max())) if len(yrs) else None
-            arts = []
-            for art in co.articles:
-                if art not in known:
-                    missing.append(art)
-                else:
-                    arts.append(art)
-            if parallel and arts:
-                pr.say(f"  {len(arts)} articles in {effective_jobs(n_jobs)} processes")
-            convictions = _run(_conviction_job, [(cfg, conv, art, here) for art in arts], [1.0] * len(arts), n_jobs)
+            if not parallel:
+                convictions = _run(_conviction_job, conviction_jobs, conviction_costs, n_jobs)
             rows = []
             for art in co.described:
                 if art not in known:
