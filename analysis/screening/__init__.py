@@ -11,10 +11,22 @@
   binomial GLM test of a change in the share of real imprisonment at the event.
 * :mod:`.sections` — the frames of the report section "What else changed".
 """
-from .engine import DEFAULT_EVENT, resolve_event, screen
-from .multitest import adjust_bh, adjust_holm, adjust_pvalues
-from .results import ScreenResult
-from .tasks import MIN_EVENTS
+from importlib import import_module
+from typing import Any
+
+from .limits import MIN_EVENTS
+
+#: Where each public name lives; the modules load on first use, so that the command line
+#: (which only registers the ``screen`` subcommand) does not import the count models.
+_LAZY = {
+    "DEFAULT_EVENT": ".engine",
+    "resolve_event": ".engine",
+    "screen": ".engine",
+    "adjust_bh": ".multitest",
+    "adjust_holm": ".multitest",
+    "adjust_pvalues": ".multitest",
+    "ScreenResult": ".results",
+}
 
 __all__ = [
     "DEFAULT_EVENT",
@@ -26,3 +38,15 @@ __all__ = [
     "resolve_event",
     "screen",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

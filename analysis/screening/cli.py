@@ -4,11 +4,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from ..errors import InputError
-from .tasks import MIN_EVENTS
+from .limits import MIN_EVENTS
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: Default input and series keys: every article part and charge of form 10-а.
 DEFAULT_INPUT = "convictions_all.csv"
@@ -22,6 +24,8 @@ SCREEN_SEED = 20240224
 
 def read_long_csv(path: Path, by: list[str], time: str, value: str) -> pd.DataFrame:
     """Read a long CSV: ``by`` columns as text (empty = missing), ``time`` as integer years or ``YYYY-MM`` months."""
+    import pandas as pd
+
     if not path.is_file():
         raise InputError(str(path), "file not found (run `python -m analysis build` for the default input)")
     try:

@@ -19,11 +19,10 @@ import pandas as pd
 from ..errors import AnalysisError
 from ..models.design import MIN_OBS
 from ..models.interventions import MIN_SIDE
+from .limits import MIN_EVENTS
 
 __all__ = ["MIN_EVENTS", "ScreenOptions", "SeriesTask", "run_task", "testability"]
 
-#: Default minimum number of events in a series for it to be tested.
-MIN_EVENTS = 10
 
 
 @dataclass(frozen=True)

@@ -53,7 +53,6 @@ from typing import Any, Callable
 
 from ..errors import AnalysisError, AnalysisWarning
 from ..manifest import RAW_DIR
-from ..sources.kit.normalise import clean_text
 
 __all__ = ["DEFAULT_ENDPOINT", "REGISTRY_IDS", "RefreshError", "RefreshOutcome", "refresh", "resolve_fields",
            "DOCUMENTED_FIELDS", "MAX_PAGES", "MAX_BYTES", "content_sha256"]
@@ -101,6 +100,7 @@ class RefreshOutcome:
 
 def _title_meaning(registry: str, title: Any) -> str | None:
     from ..sources.foreign_agents import _header_field
+    from ..sources.kit.normalise import clean_text
 
     key = clean_text(title).casefold().replace("ё", "е")
     if not key:
@@ -457,6 +457,8 @@ def refresh(registry: str = "foreign_agents", *, endpoint: str = DEFAULT_ENDPOIN
                      None) if isinstance(listing, dict) else None
         if entry is not None:
             fields = resolve_fields(registry, entry.get("columns"))
+            from ..sources.kit.normalise import clean_text
+
             titles = {c["field"]: clean_text(c["title"]) for c in entry.get("columns") or []
                       if isinstance(c, dict) and isinstance(c.get("field"), str) and isinstance(c.get("title"), str)}
     except RefreshError as exc:
