@@ -41,10 +41,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import signal, stats
-
 from ..errors import ModelError
 from ..results import result_meta
+from . import _dist
+from ._filter import ar1_filter
 from .design import (
     MIN_OBS,
     MIN_RESIDUAL_DF,
@@ -107,17 +107,16 @@ def _recursion(data: _Data, params: np.ndarray, *, derivatives: bool = True) -> 
     delta = params[ks + 2:]
     s, ds = mean_and_derivative(data.prob, params[:ks])
     c = s + b * data.z_lag
-    den = [1.0, -a]
-    nu_free, _ = signal.lfilter([1.0], den, c, zi=[a * data.nu1])
+    nu_free = ar1_filter(c, a, a * data.nu1)
     nu = nu_free + data.offset + (data.pulse_X @ delta if delta.size else 0.0)
     if not derivatives:
         return nu, None
     m = len(c)
     d = np.empty((m, ks + 2 + delta.size))
-    d[:, :ks] = signal.lfilter([1.0], den, ds, axis=0)
-    d[:, ks] = signal.lfilter([1.0], den, data.z_lag)
+    d[:, :ks] = ar1_filter(ds, a)
+    d[:, ks] = ar1_filter(data.z_lag, a)
     prev = np.concatenate([[data.nu1], nu_free[:-1]])
-    d[:, ks + 1] = signal.lfilter([1.0], den, prev)
+    d[:, ks + 1] = ar1_filter(prev, a)
     if delta.size:
         d[:, ks + 2:] = data.pulse_X
     return nu, d
@@ -184,7 +183,7 @@ def _fit(data: _Data, start: np.ndarray, family: str, theta0: float | None, *, m
         shifted[:, na] *= 2.0
         if data.pulse_X.size:
             shifted[:, ks + 2:] = 0.0
-        second = signal.lfilter([1.0], [1.0, -a_], shifted, axis=0)      # d2 nu / (da d theta_j)
+        second = ar1_filter(shifted, a_)      # d2 nu / (da d theta_j)
         curv = r @ second
         hobs = mu if th is None else mu * th * (th + y) / (th + mu) ** 2
         obs = d.T @ (hobs[:, None] * d)
@@ -227,7 +226,7 @@ def _fit(data: _Data, start: np.ndarray, family: str, theta0: float | None, *, m
         t = 1.0
         while True:
             cand = params + t * delta
-            cphi = None if phi is None else float(np.clip(phi + t * dphi, lo, hi))
+            cphi = None if phi is None else float(min(max(phi + t * dphi, lo), hi))  # np.clip, without its cost
             ll_c, nu_c, _ = ll_at(cand, cphi)
             if np.isfinite(ll_c) and (ll_c >= ll - 1e-13 * (abs(ll) + 1.0) or noise_level):
                 break
@@ -385,7 +384,7 @@ class IngarchResult(CountModelResult):
             est = est / d
         if len(bt) < max(20, self.n_boot // 2):
             # too few bootstrap refits converged (e.g. an estimate at the edge of the stationary region)
-            return est - q * se, est + q * se, float(2 * stats.t.sf(abs(est / se), max(self.df_resid, 1)))
+            return est - q * se, est + q * se, float(2 * _dist.t_sf(abs(est / se), max(self.df_resid, 1)))
         tstar = ((bt[col] - est) / bt[scol]).to_numpy(float)
         tstar = tstar[np.isfinite(tstar)]
         lo_q, hi_q = np.quantile(tstar, [alpha / 2, 1 - alpha / 2])

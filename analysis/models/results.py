@@ -8,10 +8,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from ..errors import ModelError
 from ..results import Result, result_meta
+from . import _dist
 from .design import DesignSpec, align_exog
 from .diagnostics import TestResult
 from .dynamics import Persistence, long_run_effects, persistence
@@ -256,7 +256,7 @@ class CountModelResult(Result):
     @property
     def pvalues(self) -> pd.Series:
         """Two-sided normal p-values of the Wald statistics (as R's ``summary.glm``)."""
-        return pd.Series(2 * stats.norm.sf(np.abs(self.tvalues.to_numpy())), index=self.params.index,
+        return pd.Series(2 * _dist.norm_sf(np.abs(self.tvalues.to_numpy())), index=self.params.index,
                          name="pvalue")
 
     @property
@@ -270,7 +270,7 @@ class CountModelResult(Result):
         if self.family == "poisson":
             return self.pvalues.rename("pvalue_adjusted")
         t = (self.params / self.bse_adjusted).to_numpy()
-        return pd.Series(2 * stats.t.sf(np.abs(t), max(self.df_resid, 1)), index=self.params.index,
+        return pd.Series(2 * _dist.t_sf(np.abs(t), max(self.df_resid, 1)), index=self.params.index,
                          name="pvalue_adjusted")
 
     @property
@@ -304,8 +304,8 @@ class CountModelResult(Result):
 
     def _quantile_cov(self, alpha: float, method: str = "adjusted") -> tuple[float, pd.DataFrame]:
         if method == "wald" or self.family == "poisson":
-            return float(stats.norm.ppf(1 - alpha / 2)), self.cov_params
-        return float(stats.t.ppf(1 - alpha / 2, max(self.df_resid, 1))), self.cov_params_adjusted
+            return float(_dist.norm_ppf(1 - alpha / 2)), self.cov_params
+        return float(_dist.t_ppf(1 - alpha / 2, max(self.df_resid, 1))), self.cov_params_adjusted
 
     def persistence(self, alpha: float = 0.05) -> Persistence | None:
         """Sum of the ``ar`` coefficients with its interval and the stationarity verdict (None without ``ar``)."""
@@ -382,9 +382,9 @@ class CountModelResult(Result):
         if method not in ("adjusted", "wald"):
             raise ModelError(f"method must be 'adjusted' or 'wald', not {method!r}")
         if method == "wald" or self.family == "poisson":
-            q, se = stats.norm.ppf(1 - alpha / 2), self.bse
+            q, se = _dist.norm_ppf(1 - alpha / 2), self.bse
         else:
-            q, se = stats.t.ppf(1 - alpha / 2, max(self.df_resid, 1)), self.bse_adjusted
+            q, se = _dist.t_ppf(1 - alpha / 2, max(self.df_resid, 1)), self.bse_adjusted
         return pd.DataFrame({"lower": self.params - q * se, "upper": self.params + q * se})
 
     def rate_ratios(self, alpha: float = 0.05, method: str = "adjusted") -> pd.DataFrame:

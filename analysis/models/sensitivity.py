@@ -319,13 +319,13 @@ def choose_specification(y: pd.Series, *, interventions: Mapping[str, Interventi
 
 def _wald_t_pvalues(res: CountModelResult) -> pd.Series:
     """p-values of the Wald-t statistics (the intervals of ``conf_int(method="adjusted")``)."""
-    from scipy import stats
+    from . import _dist
 
     t = (res.params / np.sqrt(np.diag(res.cov_params_adjusted.to_numpy()))).to_numpy()
     if res.family == "poisson":
-        p = 2 * stats.norm.sf(np.abs(t))
+        p = 2 * _dist.norm_sf(np.abs(t))
     else:
-        p = 2 * stats.t.sf(np.abs(t), max(res.df_resid, 1))
+        p = 2 * _dist.t_sf(np.abs(t), max(res.df_resid, 1))
     return pd.Series(p, index=res.params.index)
 
 
