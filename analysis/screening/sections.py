@@ -14,8 +14,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .severity import WARTIME_ARTICLES, punishment_shares, severity_tests
-
 __all__ = ["TOP_COLUMNS", "part_structure_changes", "severity_panel", "what_else_changed"]
 
 #: Columns of :func:`what_else_changed`, in order.
@@ -137,7 +135,7 @@ def what_else_changed(screen: Any, titles: pd.DataFrame | None = None, *, k: int
     return t[TOP_COLUMNS]
 
 
-def severity_panel(groups: pd.DataFrame, *, articles: Sequence[str] = WARTIME_ARTICLES,
+def severity_panel(groups: pd.DataFrame, *, articles: Sequence[str] | None = None,
                    event: Any = "invasion_2022", alpha: float = 0.05,
                    titles: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
     """Punishment shares and the imprisonment-share tests of the wartime articles.
@@ -147,7 +145,8 @@ def severity_panel(groups: pd.DataFrame, *, articles: Sequence[str] = WARTIME_AR
     groups : DataFrame
         Long punishment-group frame (``article, part, year, group, value``), e.g.
         :func:`analysis.punishments.punishment_groups` of the committed table.
-    articles : sequence of str, default the wartime and political articles
+    articles : sequence of str, optional
+        Default: the wartime and political articles (``severity.WARTIME_ARTICLES``).
     event : str or date, default "invasion_2022"
     alpha : float, default 0.05
     titles : DataFrame, optional
@@ -162,6 +161,10 @@ def severity_panel(groups: pd.DataFrame, *, articles: Sequence[str] = WARTIME_AR
         profile interval, the likelihood-ratio p-value and its BH/Holm adjustments
         across the articles, and the reason where an article cannot be tested).
     """
+    # the tests need scipy.stats: loaded only when a panel is asked for
+    from .severity import WARTIME_ARTICLES, punishment_shares, severity_tests
+
+    articles = WARTIME_ARTICLES if articles is None else articles
     shares = punishment_shares(groups, articles=articles, alpha=alpha)
     tests = severity_tests(groups, articles=articles, event=event, alpha=alpha)
     if titles is not None:
