@@ -72,7 +72,7 @@ from .interventions import (
     check_placement,
     periods_per_year,
 )
-from .likelihood import THETA_BOUNDS, Counts, Problem, mean_and_derivative, theta_standard_errors
+from .likelihood import THETA_BOUNDS, Counts, Problem, log_mean, mean_and_derivative, theta_standard_errors
 from .outliers import FitState, search_pulses
 from .results import CountModelResult, affected_periods, effect_kind, make_counterfactual
 from .simulate import draw_counts, draw_theta, quantiles
@@ -105,7 +105,10 @@ def _recursion(data: _Data, params: np.ndarray, *, derivatives: bool = True) -> 
     ks = data.prob.n_params
     b, a = params[ks], params[ks + 1]
     delta = params[ks + 2:]
-    s, ds = mean_and_derivative(data.prob, params[:ks])
+    if derivatives:
+        s, ds = mean_and_derivative(data.prob, params[:ks])
+    else:
+        s = log_mean(data.prob, params[:ks])
     c = s + b * data.z_lag
     nu_free = ar1_filter(c, a, a * data.nu1)
     nu = nu_free + data.offset + (data.pulse_X @ delta if delta.size else 0.0)
@@ -497,7 +500,7 @@ class IngarchResult(CountModelResult):
         ks = data.prob.n_params
         if data.prob.linear_design is not None:
             return params[:, :ks] @ data.prob.linear_design.T
-        return np.array([mean_and_derivative(data.prob, p[:ks])[0] for p in params])
+        return np.array([log_mean(data.prob, p[:ks]) for p in params])
 
     def _simulate(self, params: np.ndarray, theta: Any, start: int,
                   rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:

@@ -143,6 +143,22 @@ def mean_and_derivative(prob: Problem, params: np.ndarray) -> tuple[np.ndarray, 
     return eta, d
 
 
+def log_mean(prob: Problem, params: np.ndarray) -> np.ndarray:
+    """``log mu`` alone: :func:`mean_and_derivative` without the derivative (the same arithmetic)."""
+    if prob.linear_design is not None:
+        return prob.linear_design @ params + prob.offset
+    p = prob.X.shape[1]
+    beta, gamma = params[:p], params[p:]
+    special, base, sw, sa = prob._split
+    eta = base @ params + prob.offset
+    x_s = prob.X[special] @ beta + prob.offset[special]
+    lin = sa @ gamma
+    m = np.max(np.where(sw > 0, lin, -np.inf), axis=1, keepdims=True)
+    tot = (sw * np.exp(lin - m)).sum(axis=1, keepdims=True)
+    eta[special] = x_s + np.log(tot[:, 0]) + m[:, 0]
+    return eta
+
+
 def loglik(y: np.ndarray, mu: np.ndarray, theta: float | None) -> float:
     """Log-likelihood (with the ``log y!`` term); ``theta=None`` means Poisson."""
     return Counts(y).loglik(mu, theta)
@@ -343,7 +359,7 @@ def fit_negbin(prob: Problem, start: np.ndarray, theta_start: float, *, max_iter
     for _ in range(200):
         theta = fit_theta(cnt, np.exp(eta), theta)
         params, ll, _, ok = fit_regression(prob, theta, params)
-        eta, _ = mean_and_derivative(prob, params)
+        eta = log_mean(prob, params)
         if abs(ll - ll_old) < 1e-13 * (abs(ll) + 1.0):
             break
         ll_old = ll
@@ -617,5 +633,5 @@ def adjusted_dispersion(prob: Problem, params: np.ndarray, theta: float) -> Adju
     theta_adj = fit_theta_adjusted(prob, params, theta)
     p_adj, _, _, _ = fit_regression(prob, theta_adj, params)
     cov_adj = np.linalg.inv(information(prob, params, theta_adj))
-    se_log_adj = theta_standard_errors(prob.counts, np.exp(mean_and_derivative(prob, p_adj)[0]), theta_adj)[1]
+    se_log_adj = theta_standard_errors(prob.counts, np.exp(log_mean(prob, p_adj)), theta_adj)[1]
     return AdjustedDispersion(theta_adj, cov_adj, se_log_adj)

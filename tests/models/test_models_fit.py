@@ -105,6 +105,10 @@ def test_gradient_of_log_mean_matches_finite_differences():
                            for h in np.eye(4) * 1e-6])
     np.testing.assert_allclose(d, num, rtol=1e-6, atol=1e-9)
     assert eta[4] == pytest.approx(prob.X[4] @ p[:2] + np.log(0.2 + 0.5 * np.exp(0.7) + 0.3 * np.exp(0.3)))
+    from analysis.models.likelihood import log_mean
+    np.testing.assert_array_equal(log_mean(prob, p), eta)
+    glm = Problem(np.ones(n), rng.normal(size=(n, 2)), w[:, :1], act[:, :1, :], np.zeros(n))
+    np.testing.assert_array_equal(log_mean(glm, p), mean_and_derivative(glm, p)[0])
 
 
 def test_effect_is_recovered_and_counterfactual_removes_it():
