@@ -207,7 +207,7 @@ def _averaged_ratio(fc: FittedCost, positions: tuple[int, ...], diag: dict[str, 
     (which :func:`~analysis.changepoint.diagnostics.long_run_variance_ratio` corrects).
     On a latent AR(1) with ``phi = 0.8`` at ``n = 120`` (true ratio 3.9) the segment
     estimate on the series with spurious breaks has median 1.3, the one-segment
-    estimate 4.8. Conditioning on the found segmentation ignores that uncertainty; the
+    estimate 4.9. Conditioning on the found segmentation ignores that uncertainty; the
     two estimates are therefore averaged over the two models (Bayesian model averaging,
     Hoeting, Madigan, Raftery & Volinsky 1999), with the weights
     ``1 / (1 + exp(delta / 2))`` and ``delta`` the difference of the penalised
