@@ -1069,6 +1069,11 @@ def _plain_steps(a, b, c, pen, min_size, prev, layer, dlo, dhi, F, last, P, PO, 
 
     ``P``/``T``: rows lower end, upper end, and the piece's ``A, B, C``; ``PO``/``TO`` its
     candidate. Returns ``(next t, number of pieces, max pieces)``.
+
+    A piece that is at most the new level at both ends of its interval is at most the
+    level everywhere in between (it is convex), so it is kept whole without solving for
+    its crossings (a square root and two divisions); only the few pieces near the ends
+    of the envelope's sublevel set, typically four per step, need :func:`_sublevel`.
     """
     n = a.shape[0]
     room = P.shape[1]
@@ -1119,9 +1124,15 @@ def _plain_steps(a, b, c, pen, min_size, prev, layer, dlo, dhi, F, last, P, PO, 
                     A = PA[p] + ai
                     B = PB[p] + bi
                     C = PC[p] + ci
-                    keep, kl, kh = _sublevel(A, B, C, lev, PL[p], PH[p])  # noqa: F821 - bound per cost
-                    if not keep or not kl < kh:
-                        continue
+                    xl = PL[p]
+                    xh = PH[p]
+                    if _value(A, B, C, xl) <= lev and _value(A, B, C, xh) <= lev:  # noqa: F821
+                        kl = xl
+                        kh = xh
+                    else:
+                        keep, kl, kh = _sublevel(A, B, C, lev, xl, xh)  # noqa: F821 - bound per cost
+                        if not keep or not kl < kh:
+                            continue
                     if cs < kl:
                         if q > 0 and TO[q - 1] == s_new:
                             TH[q - 1] = kl

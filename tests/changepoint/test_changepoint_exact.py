@@ -270,3 +270,30 @@ def test_plain_fpop_grows_its_piece_lists_exactly():
         assert mx > 4
         ok = np.isfinite(ref)
         np.testing.assert_allclose(F[ok], ref[ok], rtol=1e-9, atol=1e-8)
+
+
+@pytest.mark.parametrize("min_size", [1, 2, 3])
+def test_plain_fpop_equals_inequality_pruning_on_random_series(min_size):
+    # many short random series (planted breaks, ties from rounding, several penalties):
+    # the same optimum as PELT's inequality pruning, and every F(t) of the unpruned recursion
+    rng = np.random.default_rng(2024 + min_size)
+    ssq = lambda seg: float(np.sum((seg - seg.mean()) ** 2))  # noqa: E731
+    for _ in range(40):
+        n = int(rng.integers(min_size, 60))
+        k = int(rng.integers(1, 6))
+        mu = np.repeat(rng.normal(0, 2, k), np.diff(np.linspace(0, n, k + 1).astype(int)))
+        y = mu + rng.normal(0, 1, n)
+        if rng.random() < 0.3:
+            y = np.round(y, 1)
+        fc = NormalMeanCost(scale=1.0).fit(y)
+        for pen in (0.0, 1.0, 2 * math.log(max(n, 2)), 50.0):
+            ref = _op_reference(y, pen, min_size, ssq)
+            F, _last, _mx, _mp = fc.kernels.fpop_plain(fc.a, fc.b, fc.c, pen, min_size, np.empty(0), False,
+                                                       fc.dlo, fc.dhi, 4)
+            ok = np.isfinite(ref)
+            assert np.array_equal(ok, np.isfinite(F))
+            np.testing.assert_allclose(F[ok], ref[ok], rtol=1e-9, atol=1e-8)
+            a = S.pelt(fc, pen, min_size, pruning="functional")
+            b = S.pelt(fc, pen, min_size, pruning="inequality")
+            assert objective(y, a.positions, ssq, pen) == pytest.approx(objective(y, b.positions, ssq, pen),
+                                                                       rel=1e-12, abs=1e-9)
