@@ -14,7 +14,9 @@ A cached kernel is reused only while the sources of the engine are unchanged: th
 freshness stamp is a hash of the files that define compiled code (the search templates,
 this module and every cost file), so that a kernel bound to a cost's primitives is
 recompiled when the cost's file changes (numba's own stamp covers only the file of the
-top-level function).
+top-level function), together with a hash of the function's own file, so that a kernel
+defined elsewhere (the count models' filters and Newton iteration) is recompiled when
+its file changes.
 
 Why templates and not function arguments: numba cannot cache a function that takes
 another compiled function as an argument, and it inlines only what it sees at compile
@@ -52,6 +54,15 @@ def _sources_stamp() -> str:
     return h.hexdigest()
 
 
+@functools.lru_cache(maxsize=None)
+def _file_stamp(path: str) -> str:
+    """Hash of the file that defines a compiled function (kernels outside the engine, e.g. the count models')."""
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:  # pragma: no cover - source not readable: fall back to the engine stamp alone
+        return ""
+
+
 def cache_folder() -> Path | None:
     """Folder where the compiled kernels are cached (``None`` if none is writable)."""
     env = os.environ.get("NUMBA_CACHE_DIR")
@@ -75,12 +86,13 @@ def _cache_class():
         def __init__(self, py_func, py_file):
             self._lineno = py_func.__code__.co_firstlineno
             self._path = str(folder / "changepoint")
+            self._file = py_file
 
         def get_cache_path(self):
             return self._path
 
         def get_source_stamp(self):
-            return _sources_stamp()
+            return _sources_stamp() + _file_stamp(self._file)
 
         def get_disambiguator(self):
             return str(self._lineno)

@@ -43,7 +43,7 @@ import numpy as np
 import pandas as pd
 from ..errors import ModelError
 from ..results import result_meta
-from . import _dist
+from . import _dist, _ingarch_kernel
 from ._filter import ar1_filter
 from .design import (
     MIN_OBS,
@@ -146,109 +146,35 @@ def _fit(data: _Data, start: np.ndarray, family: str, theta0: float | None, *, m
     ``a`` (``d2 nu_t / da dx = d nu_{t-1} / dx + a d2 nu_{t-1} / da dx``), so the observed
     information costs one more linear filter. When it is not positive definite the step
     is Fisher scoring; every step is halved until the likelihood increases inside the
-    stationary region.
+    stationary region. The iteration is compiled (:func:`._ingarch_kernel.newton`): a fit is
+    one call, where the numpy formulation paid the set-up of some forty array operations
+    per step on short series.
     """
     cnt = data.counts
-    y = cnt.y
-    ks = data.prob.n_params
-    params = start.astype(float).copy()
     lo, hi = np.log(THETA_BOUNDS[0]), np.log(THETA_BOUNDS[1])
-    phi = None if family == "poisson" else float(np.clip(np.log(theta0 or 10.0), lo, hi))
-
-    def ll_at(p: np.ndarray, ph: float | None) -> tuple[float, np.ndarray, None]:
-        if not _inside(p, ks):
-            return -np.inf, None, None
-        nu, _ = _recursion(data, p, derivatives=False)
-        if not (np.all(np.isfinite(nu)) and nu.max() < 700):
-            return -np.inf, None, None
-        return cnt.loglik(np.exp(nu), None if ph is None else float(np.exp(ph))), nu, None
-
-    ll, nu, _ = ll_at(params, phi)
-    if not np.isfinite(ll):
+    nb = family != "poisson"
+    phi0 = float(np.clip(np.log(theta0 or 10.0), lo, hi)) if nb else 0.0
+    params, phi, ll, iters, conv, status = _ingarch_kernel.newton(
+        *_kernel_design(data.prob), data.z_lag, data.nu1, data.pulse_X, data.offset, cnt.y, cnt.values,
+        cnt.counts, cnt.log_factorial, np.ascontiguousarray(start, dtype=float), nb, phi0, float(lo), float(hi),
+        EDGE, int(max_iter), float(tol))
+    if status:
         raise ModelError("the INGARCH start is outside the stationary region or overflows")
-    d = _recursion(data, params)[1]
-    na = ks + 1                                   # position of the past-mean coefficient a
-    for it in range(1, max_iter + 1):
-        th = None if phi is None else float(np.exp(phi))
-        mu = np.exp(nu)
-        r, w = _score_weights(y, mu, th)
-        score = d.T @ r
-        info = d.T @ (w[:, None] * d)
-        g = hh = cross = 0.0
-        if phi is not None:
-            s_t, h_t = cnt.theta_derivatives(mu, th)
-            g = th * s_t
-            hh = th * s_t + th * th * h_t
-        # Newton step with the observed information (the recursion makes nu non-linear in a);
-        # Fisher scoring when that is not positive definite
-        a_ = params[na]
-        shifted = np.vstack([np.zeros((1, d.shape[1])), d[:-1]])
-        shifted[:, na] *= 2.0
-        if data.pulse_X.size:
-            shifted[:, ks + 2:] = 0.0
-        second = ar1_filter(shifted, a_)      # d2 nu / (da d theta_j)
-        curv = r @ second
-        hobs = mu if th is None else mu * th * (th + y) / (th + mu) ** 2
-        obs = d.T @ (hobs[:, None] * d)
-        obs[na, :] -= curv
-        obs[:, na] -= curv
-        obs[na, na] += curv[na]
-        step_ok = False
-        if phi is not None:
-            cross = th * (d.T @ ((y - mu) * mu / (th + mu) ** 2))
-            full = np.zeros((len(score) + 1, len(score) + 1))
-            full[:-1, :-1] = obs
-            full[:-1, -1] = full[-1, :-1] = -cross
-            full[-1, -1] = -hh
-            rhs = np.concatenate([score, [g]])
-        else:
-            full, rhs = obs, score
-        try:
-            np.linalg.cholesky(full)
-            sol = np.linalg.solve(full, rhs)
-            step_ok = True
-        except np.linalg.LinAlgError:
-            pass
-        if step_ok:
-            delta = sol[:len(score)]
-            dphi = float(sol[-1]) if phi is not None else 0.0
-        else:
-            try:
-                delta = np.linalg.solve(info, score)
-            except np.linalg.LinAlgError:
-                delta = np.linalg.lstsq(info, score, rcond=None)[0]
-            dphi = 0.0
-            if phi is not None:
-                dphi = -g / hh if hh < 0 else float(np.sign(g))
-        if phi is not None and ((phi >= hi and dphi > 0) or (phi <= lo and dphi < 0)):
-            dphi = 0.0
-        decrement = abs(float(score @ delta)) + abs(g * dphi)
-        # below the rounding error of the log-likelihood the line search cannot rank candidates: take the
-        # Newton step (inside the stationary region) and let the decrement decide convergence
-        noise_level = step_ok and decrement < 1e-9 * (abs(ll) + 1.0)
-        t = 1.0
-        while True:
-            cand = params + t * delta
-            cphi = None if phi is None else float(min(max(phi + t * dphi, lo), hi))  # np.clip, without its cost
-            ll_c, nu_c, _ = ll_at(cand, cphi)
-            if np.isfinite(ll_c) and (ll_c >= ll - 1e-13 * (abs(ll) + 1.0) or noise_level):
-                break
-            t /= 2.0
-            if t < 1e-12:
-                cand, cphi, ll_c, nu_c = params, phi, ll, nu
-                break
-        change = abs(ll_c - ll)
-        moved = cand is not params
-        params, phi, ll, nu = cand, cphi, ll_c, nu_c
-        if decrement < tol * (abs(ll) + 1.0):
-            return params, None if phi is None else float(np.exp(phi)), ll, it, True
-        if change < 1e-15 * (abs(ll) + 1.0) and t < 1.0:
-            # the step cannot improve the likelihood: a maximum only if the gradient is negligible
-            # (at the edge of the stationary region it is not)
-            return params, None if phi is None else float(np.exp(phi)), ll, it, bool(decrement < 1e-7 * (abs(ll) + 1.0))
-        if moved:
-            d = _recursion(data, params)[1]
-    return params, None if phi is None else float(np.exp(phi)), ll, max_iter, False
+    return params, float(np.exp(phi)) if nb else None, float(ll), int(iters), bool(conv)
+
+
+def _kernel_design(prob: Problem) -> tuple:
+    """The static design of ``prob`` as the compiled Newton iteration reads it (no rows are special in a GLM)."""
+    p = prob.X.shape[1]
+    if prob.linear_design is not None:
+        lin = prob.linear_design
+        none = np.empty(0, dtype=np.int64)
+        return (lin, prob.offset, none, np.empty((0, p)), np.empty(0), np.empty((0, 1)),
+                np.empty((0, 1, prob.n_params - p)), p)
+    special, base, sw, sa = prob._split
+    return (base, np.ascontiguousarray(prob.offset, dtype=float), special.astype(np.int64),
+            np.ascontiguousarray(prob.X[special], dtype=float), np.ascontiguousarray(prob.offset[special], dtype=float),
+            np.ascontiguousarray(sw, dtype=float), np.ascontiguousarray(sa, dtype=float), p)
 
 
 def _starts(data: _Data, family: str) -> list[tuple[np.ndarray, float | None]]:
