@@ -114,104 +114,111 @@ class MonthlySeriesSchema(pa.DataFrameModel):
 # Not strict: a reader needs these columns and these values; a file may carry more.
 # The structure a schema cannot express (a complete grid of months, all = main +
 # additional) is checked by the readers themselves.
+#
+# These are pandera's object-API schemas (``DataFrameSchema``), not class models: a
+# class model resolves its annotations on first use, and with dask installed (the
+# ``cluster`` extra) pandera then imports dask.dataframe, most of a second in every
+# process that only reads the committed files.
 # ---------------------------------------------------------------------------
 
 _MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
 _DAY = r"^\d{4}-\d{2}-\d{2}$"
 
 
-class SeriesFileSchema(pa.DataFrameModel):
-    """``monthly_series.csv`` and ``monthly_series_alt.csv`` after reading (``complete`` as bool)."""
-
-    registry: Series[str] = pa.Field(isin=list(REGISTRIES))
-    measure: Series[str] = pa.Field(isin=list(MEASURES))
-    category: Series[str] = pa.Field(str_length={"min_value": 1})
-    month: Series[str] = pa.Field(str_matches=_MONTH)
-    value: Series[pd.Int64Dtype] = pa.Field(nullable=True)
-    complete: Series[bool]
-
-    class Config:
-        strict = False
-
-    @pa.dataframe_check
-    def flows_and_stock_not_negative(cls, df: pd.DataFrame) -> Series[bool]:
-        return (df["measure"] == "net") | df["value"].isna() | (df["value"] >= 0)
+def _text(*checks: pa.Check) -> pa.Column:
+    return pa.Column(str, list(checks))
 
 
-class WeeklyFileSchema(pa.DataFrameModel):
-    """``weekly_series.csv`` after reading (``week`` is the Monday, ``YYYY-MM-DD``)."""
+_NONEMPTY = pa.Check.str_length(min_value=1)
 
-    registry: Series[str] = pa.Field(isin=list(REGISTRIES))
-    measure: Series[str] = pa.Field(isin=list(MEASURES))
-    category: Series[str] = pa.Field(str_length={"min_value": 1})
-    week: Series[str] = pa.Field(str_matches=_DAY)
-    value: Series[pd.Int64Dtype] = pa.Field(nullable=True)
-    complete: Series[bool]
+#: ``monthly_series.csv`` and ``monthly_series_alt.csv`` after reading (``complete`` as bool).
+SeriesFileSchema = pa.DataFrameSchema(
+    {
+        "registry": _text(pa.Check.isin(list(REGISTRIES))),
+        "measure": _text(pa.Check.isin(list(MEASURES))),
+        "category": _text(_NONEMPTY),
+        "month": _text(pa.Check.str_matches(_MONTH)),
+        "value": pa.Column(pd.Int64Dtype(), nullable=True),
+        "complete": pa.Column(bool),
+    },
+    checks=[pa.Check(lambda df: (df["measure"] == "net") | df["value"].isna() | (df["value"] >= 0),
+                     name="flows_and_stock_not_negative")],
+    strict=False,
+    name="SeriesFileSchema",
+)
 
-    class Config:
-        strict = False
+#: ``weekly_series.csv`` after reading (``week`` is the Monday, ``YYYY-MM-DD``).
+WeeklyFileSchema = pa.DataFrameSchema(
+    {
+        "registry": _text(pa.Check.isin(list(REGISTRIES))),
+        "measure": _text(pa.Check.isin(list(MEASURES))),
+        "category": _text(_NONEMPTY),
+        "week": _text(pa.Check.str_matches(_DAY)),
+        "value": pa.Column(pd.Int64Dtype(), nullable=True),
+        "complete": pa.Column(bool),
+    },
+    strict=False,
+    name="WeeklyFileSchema",
+)
 
+#: ``calendar.csv``: days and Fridays per month.
+CalendarFileSchema = pa.DataFrameSchema(
+    {
+        "month": pa.Column(str, pa.Check.str_matches(_MONTH), unique=True),
+        "days": pa.Column(int, [pa.Check.ge(28), pa.Check.le(31)]),
+        "fridays": pa.Column(int, [pa.Check.ge(4), pa.Check.le(5)]),
+    },
+    strict=False,
+    name="CalendarFileSchema",
+)
 
-class CalendarFileSchema(pa.DataFrameModel):
-    """``calendar.csv``: days and Fridays per month."""
+#: ``annual_convictions.csv``: persons convicted per article, charge and year.
+ConvictionsFileSchema = pa.DataFrameSchema(
+    {
+        "article": _text(pa.Check.str_matches(r"^\d{3}(\.\d+)?$")),
+        "charge": _text(pa.Check.isin(list(CHARGES))),
+        "year": pa.Column(int, [pa.Check.ge(2000), pa.Check.le(2100)]),
+        "value": pa.Column(pd.Int64Dtype(), pa.Check.ge(0), nullable=True),
+    },
+    strict=False,
+    unique=["article", "charge", "year"],
+    name="ConvictionsFileSchema",
+)
 
-    month: Series[str] = pa.Field(str_matches=_MONTH, unique=True)
-    days: Series[int] = pa.Field(ge=28, le=31)
-    fridays: Series[int] = pa.Field(ge=4, le=5)
+#: ``published_figures.csv``: published figures without quotes.
+PublishedFileSchema = pa.DataFrameSchema(
+    {
+        "article": _text(_NONEMPTY),
+        "period_start": _text(pa.Check.str_matches(_DAY)),
+        "period_end": _text(pa.Check.str_matches(_DAY)),
+        "measure": _text(pa.Check.str_matches(r"^[a-z][a-z0-9_]*$")),
+        "value": pa.Column(float, pa.Check.ge(0)),
+        "source_name": _text(_NONEMPTY),
+    },
+    checks=[pa.Check(lambda df: df["period_end"] >= df["period_start"], name="period_is_ordered")],
+    strict=False,
+    name="PublishedFileSchema",
+)
 
-    class Config:
-        strict = False
+#: ``rejects_summary.csv``: rejected or skipped input rows by source, status and reason.
+RejectsSummaryFileSchema = pa.DataFrameSchema(
+    {
+        "source_id": _text(_NONEMPTY),
+        "status": _text(pa.Check.isin(list(REJECT_STATUSES))),
+        "reason": _text(_NONEMPTY),
+        "n": pa.Column(int, pa.Check.ge(1)),
+    },
+    strict=False,
+    name="RejectsSummaryFileSchema",
+)
 
-
-class ConvictionsFileSchema(pa.DataFrameModel):
-    """``annual_convictions.csv``: persons convicted per article, charge and year."""
-
-    article: Series[str] = pa.Field(str_matches=r"^\d{3}(\.\d+)?$")
-    charge: Series[str] = pa.Field(isin=list(CHARGES))
-    year: Series[int] = pa.Field(ge=2000, le=2100)
-    value: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
-
-    class Config:
-        strict = False
-        unique = ["article", "charge", "year"]
-
-
-class PublishedFileSchema(pa.DataFrameModel):
-    """``published_figures.csv``: published figures without quotes."""
-
-    article: Series[str] = pa.Field(str_length={"min_value": 1})
-    period_start: Series[str] = pa.Field(str_matches=_DAY)
-    period_end: Series[str] = pa.Field(str_matches=_DAY)
-    measure: Series[str] = pa.Field(str_matches=r"^[a-z][a-z0-9_]*$")
-    value: Series[float] = pa.Field(ge=0)
-    source_name: Series[str] = pa.Field(str_length={"min_value": 1})
-
-    class Config:
-        strict = False
-
-    @pa.dataframe_check
-    def period_is_ordered(cls, df: pd.DataFrame) -> Series[bool]:
-        return df["period_end"] >= df["period_start"]
-
-
-class RejectsSummaryFileSchema(pa.DataFrameModel):
-    """``rejects_summary.csv``: rejected or skipped input rows by source, status and reason."""
-
-    source_id: Series[str] = pa.Field(str_length={"min_value": 1})
-    status: Series[str] = pa.Field(isin=list(REJECT_STATUSES))
-    reason: Series[str] = pa.Field(str_length={"min_value": 1})
-    n: Series[int] = pa.Field(ge=1)
-
-    class Config:
-        strict = False
-
-
-class ReconciliationSummaryFileSchema(pa.DataFrameModel):
-    """``reconciliation_summary.csv``: reconciliation conflicts by registry and kind."""
-
-    registry: Series[str] = pa.Field(str_length={"min_value": 1})
-    kind: Series[str] = pa.Field(str_length={"min_value": 1})
-    n: Series[int] = pa.Field(ge=1)
-
-    class Config:
-        strict = False
+#: ``reconciliation_summary.csv``: reconciliation conflicts by registry and kind.
+ReconciliationSummaryFileSchema = pa.DataFrameSchema(
+    {
+        "registry": _text(_NONEMPTY),
+        "kind": _text(_NONEMPTY),
+        "n": pa.Column(int, pa.Check.ge(1)),
+    },
+    strict=False,
+    name="ReconciliationSummaryFileSchema",
+)
