@@ -260,13 +260,15 @@ class IngarchResult(CountModelResult):
         eff = [n for n in self.interventions]
         rows = []
         warm = {"names": names, "params": k, "theta": self.theta}
+        # the static design does not depend on the counts: built once for all replicates
+        static = _build(ctx["index"], self.y.to_numpy(float), ctx["spec"], ctx["exog"], ctx["exposure"], [], {}, 0)[1]
         for b in range(self.n_boot):
             yb = np.concatenate([[self.y.iloc[0]], ys[b]])
             try:
                 found, (data, p, th, _, _, conv) = _estimate(
                     ctx["index"], yb, ctx["spec"], ctx["exog"], ctx["exposure"], family=self.family,
                     min_side=0, mode="given" if ctx["periods"] else "none", given=ctx["periods"], limit=0,
-                    penalty=ctx["penalty"], warm_start=warm, clean_start=self.clean_lags)
+                    penalty=ctx["penalty"], warm_start=warm, clean_start=self.clean_lags, static=static)
                 cov = _covariance(data, p, th)
             except (ModelError, np.linalg.LinAlgError):
                 continue
@@ -549,12 +551,20 @@ class IngarchResult(CountModelResult):
 
 def _build(index: pd.PeriodIndex, values: np.ndarray, spec: DesignSpec, ex: pd.DataFrame | None,
            expo: np.ndarray | None, periods: Sequence[pd.Period], clean: Mapping[int, float],
-           min_side: int) -> tuple[_Data, Design]:
-    """Static design on periods 2..n (no AR columns), lags and outlier indicators."""
-    static_spec = replace(spec, ar=0, pulses={})
+           min_side: int, static: Design | None = None) -> tuple[_Data, Design]:
+    """Static design on periods 2..n (no AR columns), lags and outlier indicators.
+
+    ``static``: the static design of the same index, specification, exogenous columns and
+    ``min_side`` built before (for other counts, e.g. a bootstrap replicate's); only its
+    counts are replaced, since nothing else in it depends on them.
+    """
     sub = index[1:]
-    det = build_design(replace(static_spec, origin=spec.origin), sub, values[1:], None if ex is None else ex.iloc[1:],
-                       None, min_side=min_side, check=False)
+    if static is not None:
+        det = replace(static, y=values[1:])
+    else:
+        static_spec = replace(spec, ar=0, pulses={})
+        det = build_design(replace(static_spec, origin=spec.origin), sub, values[1:],
+                           None if ex is None else ex.iloc[1:], None, min_side=min_side, check=False)
     v = np.array(values, float, copy=True)
     for pos, val in clean.items():
         v[pos] = val
@@ -572,15 +582,19 @@ def _build(index: pd.PeriodIndex, values: np.ndarray, spec: DesignSpec, ex: pd.D
 def _estimate(index: pd.PeriodIndex, values: np.ndarray, spec: DesignSpec, ex: pd.DataFrame | None,
               expo: np.ndarray | None, *, family: str, min_side: int, mode: str, given: list[pd.Period], limit: int,
               penalty: float, data0: _Data | None = None, det0: Design | None = None,
-              warm_start: dict[str, Any] | None = None, clean_start: dict[int, float] | None = None) -> tuple:
-    """Search the outliers (or settle the given ones) and fit; returns the search outcome and the fit."""
+              warm_start: dict[str, Any] | None = None, clean_start: dict[int, float] | None = None,
+              static: Design | None = None) -> tuple:
+    """Search the outliers (or settle the given ones) and fit; returns the search outcome and the fit.
+
+    ``static``: a static design of the same index and specification (see :func:`_build`).
+    """
     if data0 is None:
-        data0, det0 = _build(index, values, spec, ex, expo, [], {}, min_side)
+        data0, det0 = _build(index, values, spec, ex, expo, [], {}, min_side, static)
     warm: dict[str, Any] = dict(warm_start or {})
 
     def fit_with(pers: list[pd.Period], clean: dict[int, float], *, fresh: bool = False) -> FitState:
         data, _ = (data0, det0) if not pers and not clean else _build(index, values, spec, ex, expo, pers, clean,
-                                                                      min_side)
+                                                                      min_side, det0)
         starts = []
         if warm and not fresh:
             old = dict(zip(warm["names"], warm["params"]))
