@@ -1,6 +1,8 @@
 """``fit_count_model``: the one entry point of the count-regression layer."""
 from __future__ import annotations
 
+import functools
+
 import hashlib
 import math
 import warnings
@@ -57,7 +59,9 @@ def _pulse_terms(periods: Sequence[pd.Period]) -> dict[str, Intervention]:
     return {pulse_name(p): Pulse(_first_day(p)) for p in sorted(set(periods))}
 
 
+@functools.lru_cache(maxsize=4096)
 def _first_day(p: pd.Period) -> int:
+    """Day number of the first day of period ``p`` (kept: the outlier searches ask for the same periods often)."""
     from ._days import day_number
     return day_number(p)
 

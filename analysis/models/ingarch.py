@@ -72,7 +72,7 @@ from .interventions import (
     check_placement,
     periods_per_year,
 )
-from .likelihood import THETA_BOUNDS, Counts, Problem, log_mean, mean_and_derivative, theta_standard_errors
+from .likelihood import THETA_BOUNDS, Counts, Problem, log_mean, log_means, mean_and_derivative, theta_standard_errors
 from .outliers import FitState, search_pulses
 from .results import CountModelResult, affected_periods, effect_kind, make_counterfactual
 from .simulate import draw_counts, draw_theta, quantiles
@@ -428,7 +428,7 @@ class IngarchResult(CountModelResult):
         ks = data.prob.n_params
         if data.prob.linear_design is not None:
             return params[:, :ks] @ data.prob.linear_design.T
-        return np.array([log_mean(data.prob, p[:ks]) for p in params])
+        return log_means(data.prob, params[:, :ks])
 
     def _simulate(self, params: np.ndarray, theta: Any, start: int,
                   rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
@@ -551,12 +551,14 @@ class IngarchResult(CountModelResult):
 
 def _build(index: pd.PeriodIndex, values: np.ndarray, spec: DesignSpec, ex: pd.DataFrame | None,
            expo: np.ndarray | None, periods: Sequence[pd.Period], clean: Mapping[int, float],
-           min_side: int, static: Design | None = None) -> tuple[_Data, Design]:
+           min_side: int, static: Design | None = None, prob: Problem | None = None) -> tuple[_Data, Design]:
     """Static design on periods 2..n (no AR columns), lags and outlier indicators.
 
     ``static``: the static design of the same index, specification, exogenous columns and
     ``min_side`` built before (for other counts, e.g. a bootstrap replicate's); only its
-    counts are replaced, since nothing else in it depends on them.
+    counts are replaced, since nothing else in it depends on them. ``prob``: the static
+    problem of these very counts (the outlier alternation refits the same counts with other
+    pulses and lags), reused as it is.
     """
     sub = index[1:]
     if static is not None:
@@ -574,7 +576,8 @@ def _build(index: pd.PeriodIndex, values: np.ndarray, spec: DesignSpec, ex: pd.D
     for j, p in enumerate(sorted(set(periods))):
         P[int(p.ordinal - sub[0].ordinal), j] = 1.0
     offset = np.log(expo[1:]) if expo is not None else np.zeros(len(sub))
-    prob = Problem(det.y, det.X, det.enc.seg_weight, det.enc.seg_active, np.zeros(len(sub)))
+    if prob is None:
+        prob = Problem(det.y, det.X, det.enc.seg_weight, det.enc.seg_active, np.zeros(len(sub)))
     data = _Data(prob, det.names, z_lag, float(np.log1p(values[0])), P, list(pulses), offset, prob.counts)
     return data, det
 
@@ -594,7 +597,7 @@ def _estimate(index: pd.PeriodIndex, values: np.ndarray, spec: DesignSpec, ex: p
 
     def fit_with(pers: list[pd.Period], clean: dict[int, float], *, fresh: bool = False) -> FitState:
         data, _ = (data0, det0) if not pers and not clean else _build(index, values, spec, ex, expo, pers, clean,
-                                                                      min_side, det0)
+                                                                      min_side, det0, data0.prob)
         starts = []
         if warm and not fresh:
             old = dict(zip(warm["names"], warm["params"]))

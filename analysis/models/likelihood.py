@@ -159,6 +159,22 @@ def log_mean(prob: Problem, params: np.ndarray) -> np.ndarray:
     return eta
 
 
+def log_means(prob: Problem, params: np.ndarray) -> np.ndarray:
+    """:func:`log_mean` for each row of ``params`` (S × k) at once → (S × n); for simulated parameter draws."""
+    params = np.asarray(params, dtype=float)
+    if prob.linear_design is not None:
+        return params @ prob.linear_design.T + prob.offset
+    p = prob.X.shape[1]
+    special, base, sw, sa = prob._split
+    eta = params @ base.T + prob.offset
+    x_s = params[:, :p] @ prob.X[special].T + prob.offset[special]      # (S, s)
+    lin = np.einsum("sjk,dk->dsj", sa, params[:, p:])                    # (S, s, J)
+    m = np.max(np.where(sw > 0, lin, -np.inf), axis=2, keepdims=True)
+    tot = (sw * np.exp(lin - m)).sum(axis=2)
+    eta[:, special] = x_s + np.log(tot) + m[:, :, 0]
+    return eta
+
+
 def loglik(y: np.ndarray, mu: np.ndarray, theta: float | None) -> float:
     """Log-likelihood (with the ``log y!`` term); ``theta=None`` means Poisson."""
     return Counts(y).loglik(mu, theta)

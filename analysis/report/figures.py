@@ -13,10 +13,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import matplotlib.pyplot as plt
-
-from ..plots import save_figure
-
 
 @lru_cache(maxsize=None)
 def _accepts_lang(fn: Callable[..., Any]) -> bool:
@@ -35,8 +31,16 @@ def call(fn: Callable[..., Any], *args: Any, lang: str, **kwargs: Any) -> Any:
     return fn(*args, **kwargs)
 
 
-def save(fig: plt.Figure, path: Path, source_line: str) -> Path:
-    """Write ``fig`` to ``path`` with ``source_line`` under it, and close it."""
+def save(fig: Any, path: Path, source_line: str) -> Path:
+    """Write ``fig`` (a matplotlib figure) to ``path`` with ``source_line`` under it, and close it.
+
+    matplotlib and the plotting layer are imported here, not with the module: a report whose
+    figures are all kept from an earlier run draws nothing and needs neither.
+    """
+    import matplotlib.pyplot as plt
+
+    from ..plots import save_figure
+
     engine = fig.get_layout_engine()
     if engine is not None and hasattr(engine, "set"):
         try:  # keep a strip at the bottom for the source line

@@ -109,6 +109,14 @@ def test_gradient_of_log_mean_matches_finite_differences():
     np.testing.assert_array_equal(log_mean(prob, p), eta)
     glm = Problem(np.ones(n), rng.normal(size=(n, 2)), w[:, :1], act[:, :1, :], np.zeros(n))
     np.testing.assert_array_equal(log_mean(glm, p), mean_and_derivative(glm, p)[0])
+    # many parameter vectors at once: the period-by-period sum of exp written out for period 4
+    from analysis.models.likelihood import log_means
+    draws = p + rng.normal(scale=0.3, size=(7, 4))
+    for pr in (prob, glm):
+        np.testing.assert_allclose(log_means(pr, draws), np.array([log_mean(pr, q) for q in draws]), rtol=1e-13,
+                                   atol=1e-13)
+    direct = [d[:2] @ prob.X[4] + np.log(0.2 + 0.5 * np.exp(d[2]) + 0.3 * np.exp(d[2] + d[3])) for d in draws]
+    np.testing.assert_allclose(log_means(prob, draws)[:, 4], direct, rtol=1e-13)
 
 
 def test_effect_is_recovered_and_counterfactual_removes_it():

@@ -5,7 +5,6 @@ from functools import partial
 
 import pandas as pd
 
-from ...plots.series import new_panel_figure, plot_breaks
 from ..compute import ReportResults, SeriesResult
 from ..document import Figure, Section, Table, Text
 from ..texts import Texts
@@ -13,6 +12,7 @@ from .common import axis_label, describe_breaks, figure_events, per_month, serie
 
 
 def _draw(s: SeriesResult, alpha: float, tx: Texts):
+    from ...plots.series import new_panel_figure, plot_breaks
     y = s.y.dropna()
     bf, bayes = s.breaks, s.bayes
     prob = bayes.break_probability if bayes is not None else None

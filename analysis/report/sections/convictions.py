@@ -5,7 +5,6 @@ from functools import partial
 
 import pandas as pd
 
-from ...plots.series import plot_convictions
 from ..compute import ConvictionResult, ReportResults
 from ..document import Figure, Section, Table, Text
 from ..texts import Texts
@@ -14,6 +13,7 @@ from .common import describe_breaks, describe_effects, effects_table, engine_not
 
 
 def _draw(c: ConvictionResult, results: ReportResults, tx: Texts):
+    from ...plots.series import plot_convictions
     cfg = results.config
     bf = c.breaks
     fit = c.model.result if c.model is not None else None

@@ -4,12 +4,8 @@ from __future__ import annotations
 import dataclasses
 from functools import partial
 
-import matplotlib.pyplot as plt
 import pandas as pd
 
-from ...plots import style_context
-from ...plots.models import plot_count_model
-from ...plots.series import new_panel_figure
 from ..compute import ReportResults, SeriesResult
 from ..document import Figure, Section, Table, Text
 from ..texts import Texts
@@ -53,6 +49,11 @@ def _short_named(res, items: tuple, tx: Texts):
 
 
 def _draw(s: SeriesResult, results: ReportResults, tx: Texts):
+    import matplotlib.pyplot as plt
+
+    from ...plots import style_context
+    from ...plots.models import plot_count_model
+    from ...plots.series import new_panel_figure
     cfg = results.config
     with style_context():
         fig, axes = new_panel_figure(1)

@@ -5,7 +5,6 @@ from functools import partial
 
 import numpy as np
 
-from ...plots.series import plot_breakdown, plot_flow_and_stock
 from ..compute import ReportResults, SeriesResult
 from ..document import Bullets, Figure, Section, Text
 from ..texts import Texts
@@ -14,6 +13,7 @@ from .common import (axis_label, cap, category_name, event_name, event_short, fi
 
 
 def _draw_series(s: SeriesResult, tx: Texts):
+    from ...plots.series import plot_breakdown, plot_flow_and_stock
     stock_label = tx.t("labels.stock" if s.stock_observable else "labels.listed_to_date")
     ax = plot_flow_and_stock(s.y_full, s.stock, title=series_title(s.spec, tx),
                              flow_label=per_month(s.spec.measure, tx), stock_label=stock_label,
@@ -58,6 +58,7 @@ def _unknown_note(results: ReportResults, s: SeriesResult, frame, tx: Texts) -> 
 
 
 def _draw_breakdown(s: SeriesResult, dim: str, frame, note: str | None, tx: Texts):
+    from ...plots.series import plot_breakdown, plot_flow_and_stock
     ax = plot_breakdown(frame, ylabel=axis_label(s.spec.measure, tx),
                         title=tx.t("series.breakdown_title", registry=cap(registry_name(s.spec.registry, tx)),
                                    measure=per_month(s.spec.measure, tx), dim=tx.t(f"labels.dim.{dim}")),

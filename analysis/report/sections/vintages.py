@@ -5,7 +5,6 @@ from functools import partial
 
 import pandas as pd
 
-from ...plots.vintages import plot_nowcast, plot_revision_triangle
 from ..compute import ReportResults
 from ..document import Details, Figure, Section, Table, Text
 from ..figures import call
@@ -14,12 +13,14 @@ from .common import cap, registry_name, source_line
 
 
 def _draw_triangle(tri: pd.DataFrame, registry: str, tx: Texts):
+    from ...plots.vintages import plot_nowcast, plot_revision_triangle
     ax = call(plot_revision_triangle, tri, lang=tx.lang, measure="inclusions", registry=registry,
               title=tx.t("vintages.triangle_title", registry=cap(registry_name(registry, tx))))
     return ax.figure
 
 
 def _draw_nowcast(nc: pd.DataFrame, tx: Texts, title: str):
+    from ...plots.vintages import plot_nowcast, plot_revision_triangle
     return call(plot_nowcast, nc, lang=tx.lang, title=title).figure
 
 
