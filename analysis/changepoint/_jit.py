@@ -56,11 +56,21 @@ def _sources_stamp() -> str:
 
 @functools.lru_cache(maxsize=None)
 def _file_stamp(path: str) -> str:
-    """Hash of the file that defines a compiled function (kernels outside the engine, e.g. the count models')."""
+    """Hash of the file that defines a compiled function and of the ``_*kernel.py`` modules beside it.
+
+    A compiled function that calls compiled code of another module of its folder finds it in
+    a ``_*kernel.py`` module (e.g. the count models' Newton iteration calls their log mean),
+    so a change to that module recompiles its callers too.
+    """
+    h = hashlib.sha256()
     try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        own = Path(path)
+        for p in [own, *sorted(q for q in own.parent.glob("_*kernel.py") if q != own)]:
+            h.update(p.name.encode())
+            h.update(p.read_bytes())
     except OSError:  # pragma: no cover - source not readable: fall back to the engine stamp alone
         return ""
+    return h.hexdigest()
 
 
 def cache_folder() -> Path | None:

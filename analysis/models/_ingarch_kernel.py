@@ -29,6 +29,7 @@ import math
 import numpy as np
 
 from ..changepoint._jit import njit
+from ._mean_kernel import static_log_mean as _static
 
 __all__ = ["digamma", "trigamma", "newton"]
 
@@ -60,47 +61,6 @@ def trigamma(x: float) -> float:
     t = (1.0 / x) * (1.0 + f * (1.0 / 6 + f * (-1.0 / 30 + f * (1.0 / 42 + f * (-1.0 / 30 + f * (
         5.0 / 66 + f * (-691.0 / 2730 + f * (7.0 / 6))))))))
     return r + t + 0.5 * f
-
-
-@njit(cache=True)
-def _static(lin, off, special, sX, soff, sw, sa, params, p, want_d, s, ds, work_l, work_e):
-    """Static log mean ``s`` (and its derivative ``ds``) of :func:`mean_and_derivative`."""
-    m, ks = lin.shape
-    for t in range(m):
-        acc = 0.0
-        for j in range(ks):
-            acc += lin[t, j] * params[j]
-        s[t] = acc + off[t]
-        if want_d:
-            for j in range(ks):
-                ds[t, j] = lin[t, j]
-    nj = sw.shape[1]
-    kk = ks - p
-    for i in range(special.size):
-        r = special[i]
-        xs = 0.0
-        for j in range(p):
-            xs += sX[i, j] * params[j]
-        xs += soff[i]
-        mx = -np.inf
-        for jj in range(nj):
-            acc = 0.0
-            for k in range(kk):
-                acc += sa[i, jj, k] * params[p + k]
-            work_l[jj] = acc
-            if sw[i, jj] > 0 and acc > mx:
-                mx = acc
-        tot = 0.0
-        for jj in range(nj):
-            work_e[jj] = sw[i, jj] * math.exp(work_l[jj] - mx)
-            tot += work_e[jj]
-        s[r] = xs + math.log(tot) + mx
-        if want_d:
-            for k in range(kk):
-                acc = 0.0
-                for jj in range(nj):
-                    acc += work_e[jj] * sa[i, jj, k]
-                ds[r, p + k] = acc / tot
 
 
 @njit(cache=True)

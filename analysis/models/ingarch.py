@@ -171,10 +171,7 @@ def _kernel_design(prob: Problem) -> tuple:
         none = np.empty(0, dtype=np.int64)
         return (lin, prob.offset, none, np.empty((0, p)), np.empty(0), np.empty((0, 1)),
                 np.empty((0, 1, prob.n_params - p)), p)
-    special, base, sw, sa = prob._split
-    return (base, np.ascontiguousarray(prob.offset, dtype=float), special.astype(np.int64),
-            np.ascontiguousarray(prob.X[special], dtype=float), np.ascontiguousarray(prob.offset[special], dtype=float),
-            np.ascontiguousarray(sw, dtype=float), np.ascontiguousarray(sa, dtype=float), p)
+    return prob._kernel
 
 
 def _starts(data: _Data, family: str) -> list[tuple[np.ndarray, float | None]]:

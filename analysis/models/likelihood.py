@@ -97,6 +97,7 @@ class Problem:
     counts: Counts = field(init=False, repr=False, compare=False)
     linear_design: np.ndarray | None = field(init=False, repr=False, compare=False)
     _split: tuple | None = field(init=False, repr=False, compare=False)
+    _kernel: tuple | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "counts", Counts(self.y))
@@ -113,6 +114,16 @@ class Problem:
             split = (special, base, self.seg_weight[special], self.seg_active[special])
         object.__setattr__(self, "linear_design", lin)
         object.__setattr__(self, "_split", split)
+        kernel = None
+        if split is not None:
+            # the arguments of the compiled log mean (analysis.models._mean_kernel)
+            sp, base, sw, sa = split
+            p = self.X.shape[1]
+            kernel = (base, np.ascontiguousarray(self.offset, dtype=float), sp.astype(np.int64),
+                      np.ascontiguousarray(self.X[sp], dtype=float),
+                      np.ascontiguousarray(self.offset[sp], dtype=float), np.ascontiguousarray(sw, dtype=float),
+                      np.ascontiguousarray(sa, dtype=float), p)
+        object.__setattr__(self, "_kernel", kernel)
 
     @property
     def n_params(self) -> int:
@@ -125,21 +136,26 @@ class Problem:
 
 
 def mean_and_derivative(prob: Problem, params: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Return ``log mu`` and its derivative ``D`` (n × k) with respect to ``params``."""
+    """Return ``log mu`` and its derivative ``D`` (n × k) with respect to ``params``.
+
+    Rows where a step starts inside the period are not log-linear; there the compiled
+    :func:`analysis.models._mean_kernel.static_log_mean` evaluates the sum over the
+    period's sub-intervals.
+    """
     if prob.linear_design is not None:
         return prob.linear_design @ params + prob.offset, prob.linear_design
-    p = prob.X.shape[1]
-    beta, gamma = params[:p], params[p:]
-    special, base, sw, sa = prob._split
-    eta = base @ params + prob.offset
-    d = base.copy()
-    x_s = prob.X[special] @ beta + prob.offset[special]
-    lin = sa @ gamma                                        # (s, J)
-    m = np.max(np.where(sw > 0, lin, -np.inf), axis=1, keepdims=True)
-    e = sw * np.exp(lin - m)                                # (s, J)
-    tot = e.sum(axis=1, keepdims=True)
-    eta[special] = x_s + np.log(tot[:, 0]) + m[:, 0]
-    d[special, p:] = np.einsum("tj,tjk->tk", e, sa) / tot   # (s, K)
+    return _split_mean(prob, params, True)
+
+
+def _split_mean(prob: Problem, params: np.ndarray, want_d: bool) -> tuple[np.ndarray, np.ndarray]:
+    from ._mean_kernel import static_log_mean
+
+    k = prob._kernel
+    n, nk = k[0].shape
+    nj = k[5].shape[1]
+    eta = np.empty(n)
+    d = np.empty((n, nk)) if want_d else np.empty((0, 0))
+    static_log_mean(*k[:7], np.ascontiguousarray(params, dtype=float), k[7], want_d, eta, d, np.empty(nj), np.empty(nj))
     return eta, d
 
 
@@ -147,16 +163,7 @@ def log_mean(prob: Problem, params: np.ndarray) -> np.ndarray:
     """``log mu`` alone: :func:`mean_and_derivative` without the derivative (the same arithmetic)."""
     if prob.linear_design is not None:
         return prob.linear_design @ params + prob.offset
-    p = prob.X.shape[1]
-    beta, gamma = params[:p], params[p:]
-    special, base, sw, sa = prob._split
-    eta = base @ params + prob.offset
-    x_s = prob.X[special] @ beta + prob.offset[special]
-    lin = sa @ gamma
-    m = np.max(np.where(sw > 0, lin, -np.inf), axis=1, keepdims=True)
-    tot = (sw * np.exp(lin - m)).sum(axis=1, keepdims=True)
-    eta[special] = x_s + np.log(tot[:, 0]) + m[:, 0]
-    return eta
+    return _split_mean(prob, params, False)[0]
 
 
 def log_means(prob: Problem, params: np.ndarray) -> np.ndarray:
