@@ -557,24 +557,25 @@ def _build(index: pd.PeriodIndex, values: np.ndarray, spec: DesignSpec, ex: pd.D
     problem of these very counts (the outlier alternation refits the same counts with other
     pulses and lags), reused as it is.
     """
-    sub = index[1:]
+    m = len(index) - 1
     if static is not None:
         det = replace(static, y=values[1:])
     else:
         static_spec = replace(spec, ar=0, pulses={})
-        det = build_design(replace(static_spec, origin=spec.origin), sub, values[1:],
+        det = build_design(replace(static_spec, origin=spec.origin), index[1:], values[1:],
                            None if ex is None else ex.iloc[1:], None, min_side=min_side, check=False)
     v = np.array(values, float, copy=True)
     for pos, val in clean.items():
         v[pos] = val
     z_lag = np.log1p(v[:-1])
     pulses = _pulse_terms(periods)
-    P = np.zeros((len(sub), len(pulses)))
+    P = np.zeros((m, len(pulses)))
+    first = int(index.asi8[1]) if m else 0      # the ordinal of period 2, without building a Period
     for j, p in enumerate(sorted(set(periods))):
-        P[int(p.ordinal - sub[0].ordinal), j] = 1.0
-    offset = np.log(expo[1:]) if expo is not None else np.zeros(len(sub))
+        P[int(p.ordinal - first), j] = 1.0
+    offset = np.log(expo[1:]) if expo is not None else np.zeros(m)
     if prob is None:
-        prob = Problem(det.y, det.X, det.enc.seg_weight, det.enc.seg_active, np.zeros(len(sub)))
+        prob = Problem(det.y, det.X, det.enc.seg_weight, det.enc.seg_active, np.zeros(m))
     data = _Data(prob, det.names, z_lag, float(np.log1p(values[0])), P, list(pulses), offset, prob.counts)
     return data, det
 
