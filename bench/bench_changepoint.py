@@ -304,21 +304,28 @@ def _annotated(args) -> None:
     """Real annotated continuous series, if a copy can be obtained; says so when not."""
     path = os.environ.get("TCPD_DIR")
     if not path or not Path(path).is_dir():
-        print("annotated real series: no copy of the TCPD annotated set is available here (it is not shipped by "
-              "any package on the reachable registries); set TCPD_DIR to a folder of TCPD JSON files to run "
-              "this part. The closest public real series with published change dates that ship with installed "
-              "packages are scored instead:")
+        print("annotated real series: TCPD_DIR is not set; set it to a copy of the Turing Change Point Dataset "
+              "(github.com/alan-turing-institute/TCPD: annotations.json and datasets/<name>/<name>.json; "
+              "van den Burg & Williams 2020, arXiv:2003.06222) to score the default on its series. The closest "
+              "public real series with published change dates that ship with installed packages are scored "
+              "instead:")
         _classical()
         return
     rows = []
-    for f in sorted(Path(path).glob("*/*.json")):
+    root = Path(path)
+    ann_f = root / "annotations.json"
+    if not ann_f.exists():
+        print(f"annotated real series: {ann_f} is missing; TCPD_DIR must be a copy of the TCPD repository")
+        return
+    annotations = json.loads(ann_f.read_text())
+    data_dir = root / "datasets" if (root / "datasets").is_dir() else root
+    skipped = []
+    for f in sorted(data_dir.glob("*/*.json")):
         d = json.loads(f.read_text())
-        ann_f = Path(path) / "annotations.json"
-        if not ann_f.exists():
-            break
-        ann = json.loads(ann_f.read_text()).get(d["name"], {})
+        ann = annotations.get(d["name"], {})
         vals = np.array([v if v is not None else np.nan for v in d["series"][0]["raw"]], dtype=float)
         if np.isnan(vals).any() or d["n_dim"] != 1:
+            skipped.append(d["name"] + (" (missing values)" if d["n_dim"] == 1 else f" ({d['n_dim']} dimensions)"))
             continue
         res = detect_changepoints(vals)
         f1d, f1z, cd, cz = [], [], [], []
@@ -330,7 +337,11 @@ def _annotated(args) -> None:
             cz.append(covering([], cps, vals.size))
         rows.append({"series": d["name"], "n": vals.size, "breaks": res.n_breaks, "f1": np.mean(f1d),
                      "f1_zero": np.mean(f1z), "cover": np.mean(cd), "cover_zero": np.mean(cz)})
+    print(f"\nannotated real series (TCPD, F1 at margin 5 and segmentation covering, averaged over annotators; "
+          f"'zero' = predicting no change): {len(rows)} univariate series without missing values")
     print(table(rows, ["series", "n", "breaks", "f1", "f1_zero", "cover", "cover_zero"]))
+    if skipped:
+        print("left out:", ", ".join(skipped))
     if rows:
         print("mean F1 default vs no change:", np.mean([r["f1"] for r in rows]), np.mean([r["f1_zero"] for r in rows]))
         print("mean covering default vs no change:", np.mean([r["cover"] for r in rows]),
