@@ -11,6 +11,7 @@ import math
 from fractions import Fraction
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy import special
 
@@ -70,9 +71,8 @@ def test_negative_binomial_likelihood_is_smooth_near_the_poisson_limit():
 
 
 def _poisson_ingarch(seed: int, n: int = 150):
+    """Poisson log-linear INGARCH(1,1) counts with a step at period 100 (no overdispersion)."""
     rng = np.random.default_rng(seed)
-    import pandas as pd
-
     idx = pd.period_range("2010-01", periods=n, freq="M")
     y = np.zeros(n)
     y[0] = 8
