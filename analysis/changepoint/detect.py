@@ -43,19 +43,46 @@ def _version() -> str:
     return package_version()
 
 
+#: Largest total of a count series whose running sums double precision holds exactly (2**53).
+EXACT_TOTAL = float(2 ** 53)
+
+
 def _is_counts(values: np.ndarray) -> bool:
     return bool(np.all(values >= 0) and np.all(values == np.floor(values)))
+
+
+def _beyond_exact(values: np.ndarray) -> bool:
+    """Whole numbers whose total is past :data:`EXACT_TOTAL` (money amounts, populations read as counts)."""
+    return bool(float(np.sum(values)) >= EXACT_TOTAL)
 
 
 def resolve_cost(cost: str | Cost, values: np.ndarray) -> Cost:
     """The cost a name stands for; ``"auto"`` by kind of data.
 
     Integer counts (non-negative whole numbers) get :class:`NegBinCost` with a shared
-    size; anything else :class:`NormalMeanCost` with the iterated noise scale.
+    size; anything else :class:`NormalMeanCost` with the iterated noise scale. Whole
+    numbers whose total reaches :data:`EXACT_TOTAL` are treated as continuous: the count
+    costs work on running sums of the counts, which double precision no longer holds
+    exactly there, and their segment costs lose every digit that tells segmentations apart.
     """
     if isinstance(cost, str) and cost == "auto":
-        return NegBinCost() if _is_counts(values) else NormalMeanCost()
+        return NegBinCost() if _is_counts(values) and not _beyond_exact(values) else NormalMeanCost()
     return get_cost(cost)
+
+
+def _scale_warning(cost: str | Cost, c: Cost, values: np.ndarray) -> str | None:
+    """The warning for whole numbers too large for the count costs (see :func:`resolve_cost`)."""
+    if not (_is_counts(values) and _beyond_exact(values)):
+        return None
+    total = f"{float(np.sum(values)):.3g}"
+    if isinstance(cost, str) and cost == "auto":
+        return (f"the values are whole numbers, but their total ({total}) is beyond 2^53, where the count costs' "
+                "running sums are no longer exact: they were treated as continuous (normal_mean); pass "
+                "cost='normal_mean' to say so, or rescale them to counts")
+    if c.name in ("poisson", "negbin"):
+        return (f"the total of the counts ({total}) is beyond 2^53: the {c.name} cost's running sums are not "
+                "exact there and the search can miss breaks; rescale the series or use cost='normal_mean'")
+    return None
 
 
 def _check_min_size(cost: Cost, min_size: int | None) -> int:
@@ -271,7 +298,9 @@ def detect_changepoints(
         ``"auto"``: integer counts get ``negbin`` (negative binomial with one size shared
         by all segments, re-estimated with the segmentation); other values get
         ``normal_mean`` (Gaussian with the noise scale re-estimated from the
-        within-segment residuals). Or ``"poisson"``, ``"negbin"``, ``"normal_mean"``,
+        within-segment residuals). Whole numbers whose total reaches 2^53 (money amounts,
+        populations) are treated as continuous, with a warning (see :func:`resolve_cost`).
+        Or ``"poisson"``, ``"negbin"``, ``"normal_mean"``,
         ``"normal_meanvar"``, or a cost instance with options (e.g.
         ``NegBinCost(dispersion="segment")``, ``SeasonalCost()``).
     method : {"pelt", "binseg", "dp"}, default "pelt"
@@ -405,6 +434,7 @@ def detect_changepoints(
     values = prep.values
     n = values.size
     c = resolve_cost(cost, values)
+    scale_msg = _scale_warning(cost, c, values)
     min_size = _check_min_size(c, min_size)
     use_pulses = bool(c.supports_pulses) if pulses == "auto" else bool(pulses)
     if use_pulses and not c.supports_pulses:
@@ -476,7 +506,7 @@ def detect_changepoints(
             notes.append(f"change penalties multiplied by the estimated long-run variance ratio {factor:.2f} of the "
                          f"segment residuals (Ljung-Box before: Q = {lb.stat:.1f}, p = {lb.pvalue:.2g})")
     lb_final = diag["ljung_box"]
-    warn_msgs: list[str] = []
+    warn_msgs: list[str] = [scale_msg] if scale_msg else []
     if lb_final is not None and lb_final.pvalue < WARN_ALPHA:
         what = (f"the change penalties were multiplied by {decisions['dependence_factor']:.2f} (long-run variance "
                 "ratio), so the breaks are conservative; " if decisions["dependence_factor"] > 1 else "")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -28,7 +29,7 @@ from analysis.changepoint import (
 from analysis.changepoint import diagnostics as dg
 from analysis.changepoint import search as S
 from analysis.changepoint.penalties import mbic_criterion
-from analysis.errors import ModelError
+from analysis.errors import AnalysisWarning, ModelError
 
 
 def segmentations(n, m):
@@ -465,3 +466,21 @@ def test_default_false_alarms_on_a_persistent_latent_level_stay_rare():
     rng = np.random.default_rng(20261203)
     alarms = sum(detect_changepoints(_latent_ar_nb(rng, 120, 0.8)).n_breaks > 0 for _ in range(300))
     assert alarms <= 18  # 6 % of 300; the bench measures the rate on 1,000 series
+
+
+def test_whole_numbers_beyond_exact_sums_are_treated_as_continuous_with_a_warning():
+    # money-like whole numbers around 1e15: their total passes 2^53, where running sums of counts are inexact
+    rng = np.random.default_rng(11)
+    level = np.r_[np.full(40, 1e15), np.full(40, 3e15)]
+    y = np.round(level * rng.gamma(50.0, 1 / 50.0, level.size))
+    assert y.sum() > 2.0 ** 53
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        res = detect_changepoints(y)
+    assert not [w for w in caught if issubclass(w.category, RuntimeWarning)]
+    assert any("2^53" in str(w.message) for w in caught if issubclass(w.category, AnalysisWarning))
+    assert res.meta["options"]["cost_used"] == "normal_mean"
+    assert res.n_breaks == 1 and abs(int(res.positions[0]) - 40) <= 1
+    # the same series divided by 1e6 (total far below 2^53) stays a count series, with the same break
+    small = detect_changepoints(np.round(y / 1e6))
+    assert small.meta["options"]["cost_used"] == "negbin" and tuple(small.positions) == tuple(res.positions)
