@@ -41,6 +41,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+
 from ..errors import ModelError
 from ..results import result_meta
 from . import _dist, _ingarch_kernel
@@ -155,23 +156,12 @@ def _fit(data: _Data, start: np.ndarray, family: str, theta0: float | None, *, m
     nb = family != "poisson"
     phi0 = float(np.clip(np.log(theta0 or 10.0), lo, hi)) if nb else 0.0
     params, phi, ll, iters, conv, status = _ingarch_kernel.newton(
-        *_kernel_design(data.prob), data.z_lag, data.nu1, data.pulse_X, data.offset, cnt.y, cnt.values,
+        *data.prob._kernel, data.z_lag, data.nu1, data.pulse_X, data.offset, cnt.y, cnt.values,
         cnt.counts, cnt.log_factorial, np.ascontiguousarray(start, dtype=float), nb, phi0, float(lo), float(hi),
         EDGE, int(max_iter), float(tol))
     if status:
         raise ModelError("the INGARCH start is outside the stationary region or overflows")
     return params, float(np.exp(phi)) if nb else None, float(ll), int(iters), bool(conv)
-
-
-def _kernel_design(prob: Problem) -> tuple:
-    """The static design of ``prob`` as the compiled Newton iteration reads it (no rows are special in a GLM)."""
-    p = prob.X.shape[1]
-    if prob.linear_design is not None:
-        lin = prob.linear_design
-        none = np.empty(0, dtype=np.int64)
-        return (lin, prob.offset, none, np.empty((0, p)), np.empty(0), np.empty((0, 1)),
-                np.empty((0, 1, prob.n_params - p)), p)
-    return prob._kernel
 
 
 def _starts(data: _Data, family: str) -> list[tuple[np.ndarray, float | None]]:
@@ -422,10 +412,7 @@ class IngarchResult(CountModelResult):
     def _static(self, params: np.ndarray) -> np.ndarray:
         """Static part ``s_t`` of the log mean for each row of ``params`` → (S, m)."""
         data: _Data = self.data
-        ks = data.prob.n_params
-        if data.prob.linear_design is not None:
-            return params[:, :ks] @ data.prob.linear_design.T
-        return log_means(data.prob, params[:, :ks])
+        return log_means(data.prob, params[:, :data.prob.n_params])
 
     def _simulate(self, params: np.ndarray, theta: Any, start: int,
                   rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:

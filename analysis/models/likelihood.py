@@ -97,7 +97,7 @@ class Problem:
     counts: Counts = field(init=False, repr=False, compare=False)
     linear_design: np.ndarray | None = field(init=False, repr=False, compare=False)
     _split: tuple | None = field(init=False, repr=False, compare=False)
-    _kernel: tuple | None = field(init=False, repr=False, compare=False)
+    _kernel: tuple = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "counts", Counts(self.y))
@@ -114,15 +114,17 @@ class Problem:
             split = (special, base, self.seg_weight[special], self.seg_active[special])
         object.__setattr__(self, "linear_design", lin)
         object.__setattr__(self, "_split", split)
-        kernel = None
+        # the arguments of the compiled log mean (analysis.models._mean_kernel); in a GLM no row is special
+        p = self.X.shape[1]
         if split is not None:
-            # the arguments of the compiled log mean (analysis.models._mean_kernel)
             sp, base, sw, sa = split
-            p = self.X.shape[1]
             kernel = (base, np.ascontiguousarray(self.offset, dtype=float), sp.astype(np.int64),
                       np.ascontiguousarray(self.X[sp], dtype=float),
                       np.ascontiguousarray(self.offset[sp], dtype=float), np.ascontiguousarray(sw, dtype=float),
                       np.ascontiguousarray(sa, dtype=float), p)
+        else:
+            kernel = (lin, np.ascontiguousarray(self.offset, dtype=float), np.empty(0, dtype=np.int64),
+                      np.empty((0, p)), np.empty(0), np.empty((0, 1)), np.empty((0, 1, k)), p)
         object.__setattr__(self, "_kernel", kernel)
 
     @property
