@@ -238,6 +238,17 @@ def _op_reference(y: np.ndarray, pen: float, min_size: int, cost) -> np.ndarray:
     return F
 
 
+def _plain_fpop_against_reference(y, fc, pen, min_size, ssq, lists):
+    """Run the plain-loss FPOP with piece lists of ``lists`` entries; every finite F(t) equals the unpruned recursion."""
+    ref = _op_reference(y, pen, min_size, ssq)
+    F, _last, mx, _mp = fc.kernels.fpop_plain(fc.a, fc.b, fc.c, pen, min_size, np.empty(0), False, fc.dlo, fc.dhi,
+                                              lists)
+    ok = np.isfinite(ref)
+    # the package's cost is RSS up to rounding; F(t) within 1e-9 relative of the reference
+    np.testing.assert_allclose(F[ok], ref[ok], rtol=1e-9, atol=1e-8)
+    return F, ref, mx
+
+
 @pytest.mark.parametrize("min_size", [1, 2, 4])
 def test_plain_gaussian_fpop_equals_unpruned_optimal_partitioning(min_size):
     # every F(t), not only the final optimum, equals the unpruned recursion
@@ -247,13 +258,8 @@ def test_plain_gaussian_fpop_equals_unpruned_optimal_partitioning(min_size):
     ssq = lambda seg: float(np.sum((seg - seg.mean()) ** 2))  # noqa: E731 - unit-variance Gaussian cost
     fc = NormalMeanCost(scale=1.0).fit(y)
     for pen in (0.5, 2 * math.log(y.size), 30.0):
-        ref = _op_reference(y, pen, min_size, ssq)
-        F, last, _mx, _mp = fc.kernels.fpop_plain(fc.a, fc.b, fc.c, pen, min_size, np.empty(0), False,
-                                                  fc.dlo, fc.dhi, 64)
-        ok = np.isfinite(ref)
-        assert np.array_equal(ok, np.isfinite(F))
-        # the package's cost is RSS up to rounding; F(t) within 1e-9 relative of the reference
-        np.testing.assert_allclose(F[ok], ref[ok], rtol=1e-9, atol=1e-8)
+        F, ref, _mx = _plain_fpop_against_reference(y, fc, pen, min_size, ssq, 64)
+        assert np.array_equal(np.isfinite(ref), np.isfinite(F))
         out = S.pelt(fc, pen, min_size)
         assert objective(y, out.positions, ssq, pen) == pytest.approx(ref[-1], rel=1e-10, abs=1e-8)
 
@@ -265,11 +271,8 @@ def test_plain_fpop_grows_its_piece_lists_exactly():
     fc = NormalMeanCost(scale=1.0).fit(y)
     ssq = lambda seg: float(np.sum((seg - seg.mean()) ** 2))  # noqa: E731
     for pen, ms in ((10.0, 1), (1000.0, 2)):
-        ref = _op_reference(y, pen, ms, ssq)
-        F, _last, mx, _mp = fc.kernels.fpop_plain(fc.a, fc.b, fc.c, pen, ms, np.empty(0), False, fc.dlo, fc.dhi, 4)
+        _F, _ref, mx = _plain_fpop_against_reference(y, fc, pen, ms, ssq, 4)
         assert mx > 4
-        ok = np.isfinite(ref)
-        np.testing.assert_allclose(F[ok], ref[ok], rtol=1e-9, atol=1e-8)
 
 
 @pytest.mark.parametrize("min_size", [1, 2, 3])
@@ -287,12 +290,8 @@ def test_plain_fpop_equals_inequality_pruning_on_random_series(min_size):
             y = np.round(y, 1)
         fc = NormalMeanCost(scale=1.0).fit(y)
         for pen in (0.0, 1.0, 2 * math.log(max(n, 2)), 50.0):
-            ref = _op_reference(y, pen, min_size, ssq)
-            F, _last, _mx, _mp = fc.kernels.fpop_plain(fc.a, fc.b, fc.c, pen, min_size, np.empty(0), False,
-                                                       fc.dlo, fc.dhi, 4)
-            ok = np.isfinite(ref)
-            assert np.array_equal(ok, np.isfinite(F))
-            np.testing.assert_allclose(F[ok], ref[ok], rtol=1e-9, atol=1e-8)
+            F, ref, _mx = _plain_fpop_against_reference(y, fc, pen, min_size, ssq, 4)
+            assert np.array_equal(np.isfinite(ref), np.isfinite(F))
             a = S.pelt(fc, pen, min_size, pruning="functional")
             b = S.pelt(fc, pen, min_size, pruning="inequality")
             assert objective(y, a.positions, ssq, pen) == pytest.approx(objective(y, b.positions, ssq, pen),
