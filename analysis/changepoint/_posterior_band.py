@@ -85,6 +85,31 @@ def _cdf_pdf(fam: int, x: np.ndarray, p1: np.ndarray, p2: np.ndarray, lnorm: np.
     return F, np.nan_to_num(f, nan=0.0, posinf=0.0)
 
 
+#: Entries from which :func:`_cdf_pdf_lanes` splits its work between two threads.
+SPLIT_MIN = 100_000
+
+
+def _cdf_pdf_lanes(fam: int, x: np.ndarray, p1: np.ndarray, p2: np.ndarray, lnorm: np.ndarray,
+                   r: float) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_cdf_pdf`, in two halves side by side when the arrays are long (scipy's functions release the GIL).
+
+    Every entry is computed on its own, so the result does not depend on the split.
+    """
+    if x.size < SPLIT_MIN:
+        return _cdf_pdf(fam, x, p1, p2, lnorm, r)
+    from ._bayes_blocks import _two_lanes
+
+    h = x.size // 2
+    parts: list = [None, None]
+
+    def run(lane: int) -> None:
+        sl = slice(0, h) if lane == 0 else slice(h, None)
+        parts[lane] = _cdf_pdf(fam, x[sl], p1[sl], p2[sl], lnorm[sl], r)
+
+    _two_lanes(run)
+    return np.concatenate([parts[0][0], parts[1][0]]), np.concatenate([parts[0][1], parts[1][1]])
+
+
 def _blocks(n: int, starts: np.ndarray, ends: np.ndarray, extra: np.ndarray | None = None) -> np.ndarray:
     grid = np.arange(0, n + 1, BLOCK)
     parts = [[0, n], grid, starts, ends] + ([extra] if extra is not None else [])
@@ -219,13 +244,13 @@ def mixture_quantiles(n: int, starts: np.ndarray, ends: np.ndarray, weights: np.
         sel = active[ent_prob]
         ep = ent_pair[sel]
         ej = ent_prob[sel]
-        F, f = _cdf_pdf(fam, np.exp(u[ej]), p1[ep], p2[ep], lnorm[ep], r)
+        F, f = _cdf_pdf_lanes(fam, np.exp(u[ej]), p1[ep], p2[ep], lnorm[ep], r)
         Fj = np.bincount(ej, weights=weights[ep] * F, minlength=2 * nb)
         fj = np.bincount(ej, weights=weights[ep] * f, minlength=2 * nb)
         lsel = np.flatnonzero(active[l_prob])
         if lsel.size:
             lp_ = l_prob[lsel]
-            Fl, fl = _cdf_pdf(0, np.exp(u[lp_]), gkj[lsel], grtj[lsel], lgk[lsel], 0.0)
+            Fl, fl = _cdf_pdf_lanes(0, np.exp(u[lp_]), gkj[lsel], grtj[lsel], lgk[lsel], 0.0)
             Fj += np.bincount(lp_, weights=l_mass[lsel] * Fl, minlength=2 * nb)
             fj += np.bincount(lp_, weights=l_mass[lsel] * fl, minlength=2 * nb)
         ui = u[idx]

@@ -67,6 +67,7 @@ from scipy import special
 
 from ..errors import ModelError
 from ..results import result_meta
+from . import _bayes_blocks as _blocks
 from . import _bayes_kernels as _k
 from ._input import prepare
 from ._posterior_band import mixture_quantiles, select_heavy
@@ -201,7 +202,7 @@ class _Layers:
             self.fill(K, want_sum=False, want_max=True)
             return
         j0 = (self.sum_to if ws else self.max_to) + 1
-        _k.forward(*self.su.args(), self.m, j0, top, self.A, self.D, self.argD, ws, wm)
+        _blocks.forward(*self.su.args(), self.m, j0, top, self.A, self.D, self.argD, ws, wm)
         if ws:
             self.sum_to = top
         if wm:
@@ -525,7 +526,7 @@ def bayesian_changepoints(
     A = np.ascontiguousarray(lay.A[:K + 1])
     budget = max(BAND_ENTRIES_PER_PERIOD * n, BAND_MIN_ENTRIES)
     cscale = _LEVEL_CLASSES / math.sqrt(float(v.max()) + 1.0)
-    bp, dc, _cov, ps, pe, pp, pb, pc, bstore = _k.backward_segments(
+    bp, dc, _cov, ps, pe, pp, pb, pc, bstore = _blocks.backward_segments(
         *su.args(), m, K, A, lrho, Z, _NBINS, _CAP_PAIRS, _LEVEL_CLASSES, cscale)
     tot = np.cumsum(dc, axis=2)[:, :, :n]          # (moment, class, period)
     infinite = tot[3] > 1e-13                      # classes whose second moment is infinite

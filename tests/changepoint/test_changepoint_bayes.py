@@ -365,3 +365,112 @@ def test_large_size_path_keeps_full_precision():
     assert res.log_evidence == pytest.approx(ev, rel=1e-11)
     np.testing.assert_allclose(res.break_probability.to_numpy(), bp, atol=1e-10)
     np.testing.assert_allclose(res.rate["mean"].to_numpy(), mean, rtol=1e-9)
+
+
+# ----------------------------------------------------------------------------- blocked recursions
+
+import analysis.changepoint._bayes_blocks as blocks_mod  # noqa: E402
+
+
+@settings(max_examples=30, deadline=None)
+@given(y=st.lists(st.integers(0, 9), min_size=5, max_size=9).map(lambda v: np.array(v, dtype=float)),
+       p=st.floats(0.05, 0.5), max_breaks=st.integers(1, 3), min_size=st.integers(1, 2),
+       size=st.one_of(st.none(), st.floats(0.5, 20.0)), block=st.integers(1, 4), stripe=st.integers(1, 3))
+def test_blocked_recursions_equal_enumeration(y, p, max_breaks, min_size, size, block, stripe):
+    """Blocks of a few periods, split into alternating stripes: the same posterior as enumeration."""
+    ev, bp, nk, mean, best, _parts, _w, _keep = enumerate_posterior(y, 1.0, 0.4, p, max_breaks, min_size, size)
+    old = blocks_mod.BLOCK, blocks_mod.STRIPE
+    blocks_mod.BLOCK, blocks_mod.STRIPE = block, stripe
+    try:
+        res = bayesian_changepoints(y, family="poisson" if size is None else "negbin",
+                                    dispersion=1.0 if size is None else size, prior=GammaPrior(1.0, 0.4, p),
+                                    max_breaks=max_breaks, min_size=min_size, pulses=None)
+    finally:
+        blocks_mod.BLOCK, blocks_mod.STRIPE = old
+    assert res.log_evidence == pytest.approx(ev, rel=1e-10, abs=1e-9)
+    np.testing.assert_allclose(res.break_probability.to_numpy(), bp, atol=1e-10)
+    K = res.n_breaks_posterior.size
+    np.testing.assert_allclose(res.n_breaks_posterior.to_numpy(), nk[:K], atol=1e-10)
+    np.testing.assert_allclose(res.rate["mean"].to_numpy(), mean, rtol=1e-9)
+    assert res.map_positions == best
+
+
+def _posterior_arrays(res):
+    return (res.log_evidence, res.break_probability.to_numpy(), res.n_breaks_posterior.to_numpy(),
+            res.rate.to_numpy(), res.map_positions, res.meta["band_error"])
+
+
+def test_blocked_posterior_does_not_depend_on_the_number_of_threads(monkeypatch):
+    """Two lanes on one thread or on two: the same bits; and the exact segment posterior on a long series."""
+    rng = np.random.default_rng(5)
+    y = np.concatenate([rng.poisson(3, 70), rng.poisson(8, 50)]).astype(float)
+    a, b, p, K, m = 1.0, 1 / y.mean(), 1 / y.size, 3, 2
+    monkeypatch.setattr(blocks_mod, "BLOCK", 16)
+    monkeypatch.setattr(blocks_mod, "STRIPE", 4)
+    runs = []
+    for procs in (1, 2):
+        monkeypatch.setattr(blocks_mod, "_processors", lambda procs=procs: procs)
+        runs.append(_posterior_arrays(bayesian_changepoints(y, family="poisson", pulses=None,
+                                                            prior=GammaPrior(a, b, p), max_breaks=K, min_size=m)))
+    for one, two in zip(*runs):
+        np.testing.assert_array_equal(one, two)
+    P, c = _exact_segment_posterior(y, a, b, p, K, m)
+    mean = [sum(w * (a + c[e] - c[s]) / (b + e - s) for (s, e), w in P.items() if s <= t < e) for t in range(y.size)]
+    np.testing.assert_allclose(runs[0][3][:, 0], mean, rtol=1e-9)
+    brk = np.zeros(y.size)
+    for (s, _e), w in P.items():
+        if s > 0:
+            brk[s] += w
+    np.testing.assert_allclose(runs[0][1], brk, atol=1e-10)
+
+
+def test_blocked_segment_store_keeps_whole_bins(monkeypatch):
+    """With a store too small for every segment, the lanes' merged store still holds whole bins and the band bound holds."""
+    rng = np.random.default_rng(11)
+    y = np.concatenate([rng.poisson(3, 24), rng.poisson(7, 16)]).astype(float)
+    a, b, p, K, m = 1.0, 1 / y.mean(), 1 / y.size, 3, 2
+    P, c = _exact_segment_posterior(y, a, b, p, K, m)
+    monkeypatch.setattr(blocks_mod, "BLOCK", 8)
+    monkeypatch.setattr(blocks_mod, "STRIPE", 2)
+    monkeypatch.setattr(bayes_mod, "_CAP_PAIRS", 60)
+    seen = {}
+    merge = blocks_mod._merge_pairs
+
+    def spy(lanes, cap, nbins):
+        out = merge(lanes, cap, nbins)
+        seen["lanes"], seen["out"] = lanes, out
+        return out
+
+    monkeypatch.setattr(blocks_mod, "_merge_pairs", spy)
+    res = bayesian_changepoints(y, family="poisson", pulses=None, prior=GammaPrior(a, b, p), max_breaks=K, min_size=m)
+    ps, pe, pp, pb, _pc, bstore = seen["out"]
+    assert len(seen["lanes"]) == 2 and ps.size <= 60 and bstore >= 0
+    stored = set(zip(ps.tolist(), pe.tolist()))
+    # every stored probability is the exact one, and the stored bins are complete
+    for s, e, w in zip(ps, pe, pp):
+        assert w == pytest.approx(P[(int(s), int(e))], rel=1e-9)
+    lw = {k: math.log10(v) for k, v in P.items() if v > 1e-18}
+    # P <= (K + 1) exp(w) and a bin is a decade of exp(w)
+    assert all(k in stored for k, v in lw.items() if v > -(bstore + 1) + math.log10(K + 1))
+    # single-sweep order: start decreasing, then end increasing
+    assert all((s1 > s2) or (s1 == s2 and e1 < e2) for s1, e1, s2, e2 in zip(ps[:-1], pe[:-1], ps[1:], pe[1:]))
+
+    def cdf(t, x):
+        return sum(w * special.gammainc(a + c[e] - c[s], (b + e - s) * x) for (s, e), w in P.items() if s <= t < e)
+
+    errs = [max(abs(cdf(t, res.rate["lower"].iloc[t]) - 0.025), abs(cdf(t, res.rate["upper"].iloc[t]) - 0.975))
+            for t in range(0, y.size, 3)]
+    assert max(errs) <= res.meta["band_error"] + 1e-9
+
+
+def test_lgamma_of_the_segment_likelihood_matches_scipy():
+    """The kernels' own lgamma (Stirling's series from 20 on) against scipy's gammaln and exact log-factorials."""
+    from analysis.changepoint._bayes_kernels import lgamma_big
+
+    x = np.concatenate([np.linspace(0.01, 40.0, 4001), np.geomspace(20.0, 1e7, 4001)])
+    got = np.array([lgamma_big(v) for v in x])
+    ref = special.gammaln(x)
+    assert np.max(np.abs(got - ref) / np.maximum(np.abs(ref), 1.0)) < 2e-15
+    k = np.arange(21, 171)
+    exact = np.array([math.log(math.factorial(int(v) - 1)) for v in k])   # lgamma(k) = log((k-1)!)
+    np.testing.assert_allclose([lgamma_big(float(v)) for v in k], exact, rtol=2e-15)
