@@ -23,6 +23,16 @@ Nothing is read on trust. Every reader
 
 A damaged file is therefore an error naming it, never a silently shorter report.
 
+The schema check is not repeated for a file that is, byte for byte, one a build
+validated with the same schemas: a build checks every file it writes against the
+schemas (:func:`verify_processed`) before it swaps the folder in, and records for each
+file its sha256 and a token binding that sha256 to the schema definitions
+(:func:`schema_token`) in ``build_info.json``. Where the bytes and the token both still
+match, the schema check would run the same code on the same bytes again; every other
+file (no record, an older record, other schemas, a sha256 recorded by hand) is checked in
+full, and the structural checks run on every read. ``revalidate=True`` (and
+:func:`verify_processed`) checks every file in full regardless.
+
 Series lookups (:func:`monthly_series`, :func:`annual_convictions`,
 :func:`series_catalogue`) index the long table once by key and then cost the length of
 one series, whatever the size of the table.
@@ -39,19 +49,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from pandera import errors as pa_errors
 
 from ._locations import ENV_PROCESSED, find_processed_dir
 from .errors import InputError, ProcessedDataError, ProcessedFileMissing
-from .schemas import (
-    CalendarFileSchema,
-    ConvictionsFileSchema,
-    PublishedFileSchema,
-    ReconciliationSummaryFileSchema,
-    RejectsSummaryFileSchema,
-    SeriesFileSchema,
-    WeeklyFileSchema,
-)
 
 #: Environment variable naming an alternative processed-data folder.
 ENV_VAR = ENV_PROCESSED
@@ -201,10 +201,57 @@ def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())[:200]
 
 
-def _validate(df: pd.DataFrame, schema: type, key: str, data_dir: str | Path | None) -> pd.DataFrame:
-    """Validate ``df`` against a pandera schema; the first failure becomes a one-line error naming the file."""
+def schema_fingerprint() -> str:
+    """The sha256 of the schema definitions (the source of :mod:`analysis.schemas`), as builds record it."""
+    return hashlib.sha256((Path(__file__).resolve().parent / "schemas.py").read_bytes()).hexdigest()
+
+
+def schema_token(file_sha256: str) -> str:
+    """What a build records as ``schema_checked`` for a file it checked against the current schemas.
+
+    The sha256 of the schemas' fingerprint and the file's sha256 together: it matches only
+    for those bytes and those schema definitions.
+    """
+    return hashlib.sha256(f"{schema_fingerprint()}:{file_sha256}".encode()).hexdigest()
+
+
+def _validated_by_build(key: str, data_dir: str | Path | None) -> bool:
+    """True when ``build_info.json`` records, for this file, the token of its sha256 under the current schemas.
+
+    Called after :func:`_read_csv`, which has refused the file if its bytes differ from the
+    recorded sha256: a True here means the bytes are those a build validated, with these
+    schemas.
+    """
+    p = _path(key, data_dir)
+    info_path = p.parent / FILES["build_info"]
+    if not info_path.is_file():
+        return False
     try:
-        return schema.validate(df, lazy=True)
+        info = json.loads(info_path.read_bytes().decode("utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return False
+    outputs = info.get("outputs") if isinstance(info, dict) else None
+    rec = outputs.get(p.name) if isinstance(outputs, dict) else None
+    if not isinstance(rec, dict) or not isinstance(rec.get("sha256"), str):
+        return False
+    return rec.get("schema_checked") == schema_token(rec["sha256"])
+
+
+def _validate(df: pd.DataFrame, schema: str, key: str, data_dir: str | Path | None,
+              revalidate: bool = False) -> pd.DataFrame:
+    """Validate ``df`` against the pandera schema named ``schema``; the first failure becomes a one-line error naming the file.
+
+    Skipped (``df`` returned as read) for a file a build validated with the same schemas,
+    unless ``revalidate`` (see the module docstring).
+    """
+    if not revalidate and _validated_by_build(key, data_dir):
+        return df
+    from pandera import errors as pa_errors
+
+    from . import schemas
+
+    try:
+        return getattr(schemas, schema).validate(df, lazy=True)
     except pa_errors.SchemaErrors as exc:
         fc = exc.failure_cases
         first = fc.iloc[0]
@@ -252,7 +299,8 @@ _SERIES_DTYPE = {"registry": str, "measure": str, "category": str, "month": str,
                  "value": "Int64", "complete": "bool"}
 
 
-def read_monthly_series(data_dir: str | Path | None = None, *, alternative: bool = False) -> pd.DataFrame:
+def read_monthly_series(data_dir: str | Path | None = None, *, alternative: bool = False,
+                        revalidate: bool = False) -> pd.DataFrame:
     """The long monthly series table, validated.
 
     Parameters
@@ -262,6 +310,9 @@ def read_monthly_series(data_dir: str | Path | None = None, *, alternative: bool
     alternative : bool, default False
         Read ``monthly_series_alt.csv`` (alternative date bases, with a leading
         ``date_basis`` column) instead of the default-basis file.
+    revalidate : bool, default False
+        Check the schema even when the file is one a build validated (see the module
+        docstring).
 
     Returns
     -------
@@ -282,30 +333,30 @@ def read_monthly_series(data_dir: str | Path | None = None, *, alternative: bool
     key = "monthly_alt" if alternative else "monthly"
     if alternative:
         dtype = {"date_basis": str, **dtype}
-    df = _validate(_read_csv(key, data_dir, dtype), SeriesFileSchema, key, data_dir)
+    df = _validate(_read_csv(key, data_dir, dtype), "SeriesFileSchema", key, data_dir, revalidate)
     groups = (["date_basis"] if alternative else []) + ["registry"]
     _check_grid(df, groups, ["measure", "category"], "month", key, data_dir)
     return df
 
 
-def read_weekly_series(data_dir: str | Path | None = None) -> pd.DataFrame:
+def read_weekly_series(data_dir: str | Path | None = None, *, revalidate: bool = False) -> pd.DataFrame:
     """The long weekly series table (``week`` = ISO week start date, as text), validated like the monthly one."""
     df = _read_csv("weekly", data_dir, {"date_basis": str, "registry": str, "measure": str,
                                          "category": str, "week": str, "value": "Int64",
                                          "complete": "bool"})
-    df = _validate(df, WeeklyFileSchema, "weekly", data_dir)
+    df = _validate(df, "WeeklyFileSchema", "weekly", data_dir, revalidate)
     _check_grid(df, ["date_basis", "registry"], ["measure", "category"], "week", "weekly", data_dir, step_days=7)
     return df
 
 
-def read_calendar(data_dir: str | Path | None = None) -> pd.DataFrame:
+def read_calendar(data_dir: str | Path | None = None, *, revalidate: bool = False) -> pd.DataFrame:
     """Monthly calendar (``days``, ``fridays``) indexed by a monthly PeriodIndex.
 
     Every month must be there once, in an unbroken run, with the days and Fridays the
     calendar gives it.
     """
     df = _read_csv("calendar", data_dir, {"month": str, "days": "int64", "fridays": "int64"})
-    df = _validate(df, CalendarFileSchema, "calendar", data_dir)
+    df = _validate(df, "CalendarFileSchema", "calendar", data_dir, revalidate)
     _check_grid(df, [], [], "month", "calendar", data_dir)
     idx = pd.PeriodIndex(df.pop("month"), freq="M", name="month")
     df.index = idx
@@ -316,7 +367,7 @@ def read_calendar(data_dir: str | Path | None = None) -> pd.DataFrame:
     return df.sort_index()
 
 
-def read_annual_convictions(data_dir: str | Path | None = None) -> pd.DataFrame:
+def read_annual_convictions(data_dir: str | Path | None = None, *, revalidate: bool = False) -> pd.DataFrame:
     """Annual convictions per article (``article, charge, year, value``; value nullable Int64), validated.
 
     Every article and charge must cover the same years, and where main, additional and
@@ -324,7 +375,7 @@ def read_annual_convictions(data_dir: str | Path | None = None) -> pd.DataFrame:
     """
     df = _read_csv("convictions", data_dir, {"article": str, "charge": str, "year": "int64",
                                               "value": "Int64"})
-    df = _validate(df, ConvictionsFileSchema, "convictions", data_dir)
+    df = _validate(df, "ConvictionsFileSchema", "convictions", data_dir, revalidate)
     years = set(df["year"])
     per = df.groupby(["article", "charge"], sort=True)["year"].nunique()
     short = per[per != len(years)]
@@ -344,24 +395,24 @@ def read_annual_convictions(data_dir: str | Path | None = None) -> pd.DataFrame:
     return df
 
 
-def read_published_figures(data_dir: str | Path | None = None) -> pd.DataFrame:
+def read_published_figures(data_dir: str | Path | None = None, *, revalidate: bool = False) -> pd.DataFrame:
     """Published aggregate figures (no names) with their source and address, validated."""
     df = _read_csv("published", data_dir, {"article": str, "code": str, "period_start": str,
                                             "period_end": str, "measure": str, "value": float,
                                             "source_name": str, "source_url": str})
-    return _validate(df, PublishedFileSchema, "published", data_dir)
+    return _validate(df, "PublishedFileSchema", "published", data_dir, revalidate)
 
 
-def read_rejects_summary(data_dir: str | Path | None = None) -> pd.DataFrame:
+def read_rejects_summary(data_dir: str | Path | None = None, *, revalidate: bool = False) -> pd.DataFrame:
     """Counts of rejected or skipped input rows by source, status and reason, validated."""
     df = _read_csv("rejects", data_dir, {"source_id": str, "status": str, "reason": str, "n": "int64"})
-    return _validate(df, RejectsSummaryFileSchema, "rejects", data_dir)
+    return _validate(df, "RejectsSummaryFileSchema", "rejects", data_dir, revalidate)
 
 
-def read_reconciliation_summary(data_dir: str | Path | None = None) -> pd.DataFrame:
+def read_reconciliation_summary(data_dir: str | Path | None = None, *, revalidate: bool = False) -> pd.DataFrame:
     """Counts of reconciliation conflicts by registry and kind, validated."""
     df = _read_csv("reconciliation", data_dir, {"registry": str, "kind": str, "n": "int64"})
-    return _validate(df, ReconciliationSummaryFileSchema, "reconciliation", data_dir)
+    return _validate(df, "ReconciliationSummaryFileSchema", "reconciliation", data_dir, revalidate)
 
 
 def read_build_info(data_dir: str | Path | None = None) -> dict[str, Any]:
@@ -392,15 +443,15 @@ def _court(reader: str, data_dir: str | Path | None) -> pd.DataFrame:
 
 
 _READERS = {
-    "monthly": lambda d: read_monthly_series(d),
-    "monthly_alt": lambda d: read_monthly_series(d, alternative=True),
-    "weekly": lambda d: read_weekly_series(d),
-    "calendar": lambda d: read_calendar(d),
-    "convictions": lambda d: read_annual_convictions(d),
-    "rejects": lambda d: read_rejects_summary(d),
-    "reconciliation": lambda d: read_reconciliation_summary(d),
+    "monthly": lambda d: read_monthly_series(d, revalidate=True),
+    "monthly_alt": lambda d: read_monthly_series(d, alternative=True, revalidate=True),
+    "weekly": lambda d: read_weekly_series(d, revalidate=True),
+    "calendar": lambda d: read_calendar(d, revalidate=True),
+    "convictions": lambda d: read_annual_convictions(d, revalidate=True),
+    "rejects": lambda d: read_rejects_summary(d, revalidate=True),
+    "reconciliation": lambda d: read_reconciliation_summary(d, revalidate=True),
     "build_info": lambda d: read_build_info(d),
-    "published": lambda d: read_published_figures(d),
+    "published": lambda d: read_published_figures(d, revalidate=True),
     "convictions_all": lambda d: _court("read_convictions_all", d),
     "punishments": lambda d: _court("read_punishments", d),
     "punishment_columns": lambda d: _court("read_punishment_columns", d),
@@ -414,7 +465,8 @@ def verify_processed(data_dir: str | Path | None = None) -> None:
 
     ``build`` calls it on its stage folder before swapping it in. Every file must be
     present, match the sha256 ``build_info.json`` records for it, and pass its reader's
-    checks.
+    checks, the schema included (``revalidate=True``: a recorded fingerprint is not
+    taken on trust here).
 
     Raises
     ------

@@ -205,3 +205,85 @@ def test_lookup_time_does_not_grow_with_the_table(built):
         return best
 
     assert per_call(big) < 2.5 * per_call(small)
+
+
+# ---------------------------------------------------------------------------------- the schema check a build did
+
+_SCHEMA_READERS = {
+    "monthly_series.csv": lambda d, **kw: P.read_monthly_series(d, **kw),
+    "monthly_series_alt.csv": lambda d, **kw: P.read_monthly_series(d, alternative=True, **kw),
+    "weekly_series.csv": lambda d, **kw: P.read_weekly_series(d, **kw),
+    "calendar.csv": lambda d, **kw: P.read_calendar(d, **kw),
+    "annual_convictions.csv": lambda d, **kw: P.read_annual_convictions(d, **kw),
+    "rejects_summary.csv": lambda d, **kw: P.read_rejects_summary(d, **kw),
+    "reconciliation_summary.csv": lambda d, **kw: P.read_reconciliation_summary(d, **kw),
+    "published_figures.csv": lambda d, **kw: P.read_published_figures(d, **kw),
+}
+
+
+def _count_schema_checks(monkeypatch):
+    import analysis.schemas as S
+
+    seen = []
+    for name in dir(S):
+        obj = getattr(S, name)
+        if name.endswith("FileSchema"):
+            orig = obj.validate
+
+            def spy(df, *a, _orig=orig, _name=name, **kw):
+                seen.append(_name)
+                return _orig(df, *a, **kw)
+
+            monkeypatch.setattr(obj, "validate", spy)
+    return seen
+
+
+def test_a_file_the_build_checked_reads_as_the_checked_frame(built, monkeypatch):
+    """Skipping the repeated schema check changes nothing in the frames, and skips only that check."""
+    processed, _ = built
+    info = P.read_build_info(processed)
+    seen = _count_schema_checks(monkeypatch)
+    for name, read in _SCHEMA_READERS.items():
+        assert info["outputs"][name]["schema_checked"] == P.schema_token(info["outputs"][name]["sha256"])
+        fast = read(processed)
+        assert seen == []
+        full = read(processed, revalidate=True)
+        assert len(seen) == 1
+        seen.clear()
+        pd.testing.assert_frame_equal(fast, full, check_exact=True)
+
+
+def test_the_schema_check_runs_when_the_schemas_or_the_record_differ(copy, monkeypatch):
+    seen = _count_schema_checks(monkeypatch)
+    # other schemas than the build's: every file is checked
+    monkeypatch.setattr(P, "schema_fingerprint", lambda: "0" * 64)
+    for read in _SCHEMA_READERS.values():
+        read(copy)
+    assert len(seen) == len(_SCHEMA_READERS)
+    monkeypatch.undo()
+    # a folder without the token (an older build): checked
+    seen = _count_schema_checks(monkeypatch)
+    info_path = copy / "build_info.json"
+    info = json.loads(info_path.read_text(encoding="utf-8"))
+    for rec in info["outputs"].values():
+        rec.pop("schema_checked", None)
+    info_path.write_text(json.dumps(info, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    P.read_calendar(copy)
+    assert seen == ["CalendarFileSchema"]
+    # verify_processed always checks
+    seen.clear()
+    P.verify_processed(copy)
+    assert set(seen) == {"SeriesFileSchema", "WeeklyFileSchema", "CalendarFileSchema", "ConvictionsFileSchema",
+                         "RejectsSummaryFileSchema", "ReconciliationSummaryFileSchema", "PublishedFileSchema"}
+
+
+def test_reading_checked_files_does_not_load_pandera(built):
+    import subprocess
+    import sys
+
+    processed, _ = built
+    code = ("import sys; from analysis import processed as P; "
+            f"P.read_monthly_series({str(processed)!r}); P.read_calendar({str(processed)!r}); "
+            "print('pandera' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
