@@ -33,6 +33,7 @@ its derivatives) are evaluated once per distinct count, which makes long series 
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -239,35 +240,26 @@ def fit_regression(prob: Problem, theta: float | None, start: np.ndarray, *,
     params, loglik, iterations, converged
     """
     cnt = prob.counts
-    params = start.astype(float).copy()
-    eta, d = mean_and_derivative(prob, params)
-    mu = np.exp(eta)
-    ll = cnt.loglik(mu, theta)
-    for it in range(1, max_iter + 1):
-        r, w = working(prob.y, mu, theta)
-        score = d.T @ r
-        info = d.T @ (w[:, None] * d)
-        delta = _solve(info, score)
-        decrement = float(score @ delta)
-        t = 1.0
-        while True:
-            cand = params + t * delta
-            eta_c, d_c = mean_and_derivative(prob, cand)
-            mu_c, ll_c = _mean_and_loglik(cnt, eta_c, theta)
-            if np.isfinite(ll_c) and ll_c >= ll - 1e-12 * (abs(ll) + 1.0):
-                break
-            t /= 2.0
-            if t < 1e-10:
-                cand, eta_c, d_c, mu_c, ll_c = params, eta, d, mu, ll
-                break
-        change = abs(ll_c - ll)
-        params, eta, d, mu, ll = cand, eta_c, d_c, mu_c, ll_c
-        if decrement < tol * (abs(ll) + 1.0) or (change < 1e-15 * (abs(ll) + 1.0) and t < 1.0):
-            return params, ll, it, True
-        if np.max(np.abs(params)) > 1e3:
-            break
+    nb = theta is not None
+    params, _phi, _ll, it, status = _scoring(prob, start, nb, math.log(theta) if nb else 0.0, False, max_iter, tol)
+    if status == 0:
+        return params, cnt.loglik(np.exp(log_mean(prob, params)), theta), it, True
     params, ll, ok = _quasi_newton(prob, theta, params)
     return params, ll, max_iter, ok
+
+
+def _scoring(prob: Problem, start: np.ndarray, nb: bool, phi0: float, joint: bool, max_iter: int,
+             tol: float) -> tuple[np.ndarray, float, float, int, int]:
+    """:func:`analysis.models._glm_kernel.scoring` on a problem's compiled design."""
+    from ._glm_kernel import scoring
+
+    k = prob._kernel
+    cnt = prob.counts
+    lo, hi = np.log(THETA_BOUNDS[0]), np.log(THETA_BOUNDS[1])
+    params, phi, ll, it, status = scoring(*k[:8], prob.y, cnt.values, cnt.counts, cnt.log_factorial,
+                                          np.ascontiguousarray(start, dtype=float), nb, float(phi0), float(lo),
+                                          float(hi), joint, int(max_iter), float(tol))
+    return params, float(phi), float(ll), int(it), int(status)
 
 
 def _quasi_newton(prob: Problem, theta: float | None, start: np.ndarray) -> tuple[np.ndarray, float, bool]:
@@ -345,38 +337,11 @@ def fit_negbin(prob: Problem, start: np.ndarray, theta_start: float, *, max_iter
     params, theta, loglik, iterations, converged
     """
     cnt = prob.counts
-    lo, hi = np.log(THETA_BOUNDS[0]), np.log(THETA_BOUNDS[1])
-    params = start.astype(float).copy()
-    phi = float(np.clip(np.log(theta_start), lo, hi))
-    eta, d = mean_and_derivative(prob, params)
-    mu = np.exp(eta)
-    ll = cnt.loglik(mu, np.exp(phi))
-    for it in range(1, max_iter + 1):
-        th = float(np.exp(phi))
-        r, w = working(prob.y, mu, th)
-        score = d.T @ r
-        delta = _solve(d.T @ (w[:, None] * d), score)
-        dphi, g = _theta_step(cnt, mu, phi, lo, hi)
-        decrement = float(score @ delta) + abs(g * dphi)
-        noise_level = decrement < 1e-9 * (abs(ll) + 1.0)
-        t = 1.0
-        while True:
-            cand = params + t * delta
-            cphi = float(np.clip(phi + t * dphi, lo, hi))
-            eta_c, d_c = mean_and_derivative(prob, cand)
-            mu_c, ll_c = _mean_and_loglik(cnt, eta_c, np.exp(cphi))
-            if np.isfinite(ll_c) and (ll_c >= ll - 1e-13 * (abs(ll) + 1.0) or noise_level):
-                break
-            t /= 2.0
-            if t < 1e-10:
-                cand, cphi, eta_c, d_c, mu_c, ll_c = params, phi, eta, d, mu, ll
-                break
-        change = abs(ll_c - ll)
-        params, phi, eta, d, mu, ll = cand, cphi, eta_c, d_c, mu_c, ll_c
-        if decrement < tol * (abs(ll) + 1.0) or (change < 1e-15 * (abs(ll) + 1.0) and t < 1.0):
-            return params, float(np.exp(phi)), ll, it, True
-        if np.max(np.abs(params)) > 1e3:
-            break
+    params, phi, _ll, it, status = _scoring(prob, start, True, float(np.log(theta_start)), True, max_iter, tol)
+    eta = log_mean(prob, params)
+    if status == 0:
+        theta = float(np.exp(phi))
+        return params, theta, cnt.loglik(np.exp(eta), theta), it, True
     # fall back on the alternation of MASS::glm.nb
     theta = float(np.exp(phi))
     ok = False
