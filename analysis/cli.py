@@ -37,7 +37,6 @@ from typing import NoReturn
 
 from . import _locations
 from .errors import AnalysisError
-from .fetch import MIRROR_ENV, fetch_all, mirror_from_env
 
 
 def _fail(msg: str) -> int:
@@ -81,6 +80,8 @@ def _unexpected(what: str, exc: BaseException) -> int:
 
 
 def cmd_fetch(args: argparse.Namespace) -> int:
+    from .fetch import MIRROR_ENV, fetch_all, mirror_from_env  # the network modules load for fetch and build only
+
     mirror = Path(args.mirror) if args.mirror else mirror_from_env()
     raw_dir = Path(args.raw_dir) if args.raw_dir else _locations.default_raw_dir()
     outcomes = fetch_all(raw_dir=raw_dir, mirror=mirror, only=args.only or None,
@@ -99,6 +100,7 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from .build import build_processed
+    from .fetch import mirror_from_env
 
     mirror = Path(args.mirror) if args.mirror else mirror_from_env()
     try:
