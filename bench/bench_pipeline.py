@@ -58,7 +58,15 @@ SECTIONS = ("first_call", "import", "models", "dates", "report", "memory", "per_
 
 
 def _env(**extra: str) -> dict[str, str]:
+    """The child processes' environment: this one, with the checkout first on the path.
+
+    ``PYTHONDONTWRITEBYTECODE`` is dropped: a warm run is a repeated run on a user's
+    machine, where Python keeps the compiled bytecode of every module it imported;
+    with the variable set, each process recompiles every source file changed since the
+    last cache was written.
+    """
     env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.setdefault("MPLBACKEND", "Agg")
     env["PYTHONPATH"] = str(ROOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     env.update(extra)

@@ -202,6 +202,19 @@ def deal(items: Sequence[Any], n_chunks: int) -> list[list[Any]]:
 
 # ----------------------------------------------------------------------------- helpers
 
+def series_inputs(inputs: Inputs) -> Inputs:
+    """``inputs`` with only what :func:`series_result` reads (the monthly tables and the calendar).
+
+    A series job sent to a worker process carries its inputs; the court tables, the screen
+    and the vintages (nine tenths of the bytes) are not among them.
+    """
+    import dataclasses
+
+    return dataclasses.replace(inputs, weekly=None, convictions=None, published=None, rejects=None,
+                               reconciliation=None, vintages={}, screen=None, screen_meta={}, article_titles=None,
+                               punishments=None)
+
+
 def get_series(inputs: Inputs, spec: SeriesSpec, *, date_basis: str | None = None,
                drop_incomplete: bool | None = None) -> pd.Series:
     """The configured series through the processed readers (the long table is indexed once)."""
@@ -557,7 +570,7 @@ def compute(config: ReportConfig, inputs: Inputs, *, config_text: str = "",
         years = (int(yrs.min()), int(yrs.max())) if len(yrs) else None
         for art in co.articles:
             (arts if art in known else missing).append(art)
-    series_jobs = [(cfg, inputs, spec, here) for spec in cfg.series]
+    series_jobs = [(cfg, series_inputs(inputs), spec, here) for spec in cfg.series]
     conviction_jobs = [(cfg, conv, art, here) for art in arts]
     # a count model (with its sensitivity table) costs far more than a search; an article's
     # model has no counting choices

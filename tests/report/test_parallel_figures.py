@@ -74,3 +74,20 @@ def test_worker_counts_follow_joblib():
 def test_a_bad_worker_count_is_refused_before_anything_is_read(tmp_path, small_config):
     with pytest.raises(InputError, match="n_jobs"):
         run_report(small_config, tmp_path / "x", progress=False, data_dir=tmp_path / "nowhere", n_jobs=0)
+
+
+def test_a_series_job_needs_only_the_inputs_it_is_sent(synthetic_dir, small_config):
+    """What a worker receives (series_inputs) gives the result the full inputs give."""
+    import pickle
+
+    from analysis.report.compute import series_inputs, series_result
+    from analysis.report.config import load_config
+    from analysis.report.inputs import load_inputs
+
+    cfg = load_config(small_config)
+    full = load_inputs(synthetic_dir)
+    slim = series_inputs(full)
+    assert len(pickle.dumps(slim)) < len(pickle.dumps(full))
+    for spec in cfg.series:
+        a, b = series_result(cfg, full, spec), series_result(cfg, slim, spec)
+        assert pickle.dumps(a) == pickle.dumps(b)
