@@ -23,8 +23,9 @@ import numpy as np
 
 from . import _bayes_kernels as _k
 
-#: Periods per block. A series of at most this length is a single block (no lanes).
-BLOCK = 1024
+#: Periods per block. A series of at most this length is a single block (no lanes). A push reads
+#: the block's scaled layers (seven layers of 512 starts: 28 KiB, within a core's L1 cache).
+BLOCK = 512
 #: Targets per stripe of a lane.
 STRIPE = 32
 
