@@ -31,7 +31,7 @@ import math
 import numpy as np
 
 from ..changepoint._jit import njit
-from ._ingarch_kernel import _loglik, _psi_ratio, _solve
+from ._ingarch_kernel import _loglik, _solve, theta_derivatives
 from ._mean_kernel import static_log_mean as _static
 
 __all__ = ["scoring"]
@@ -49,21 +49,7 @@ def _finite_below(s):
 def _theta_step(y, s, values, counts, phi, lo, hi):
     """Newton step on ``phi = log theta`` (ascent direction when the curvature is not negative) and the gradient."""
     th = math.exp(phi)
-    s1 = 0.0
-    s2 = 0.0
-    for i in range(values.size):
-        r1, r2 = _psi_ratio(values[i], th)
-        s1 += counts[i] * r1
-        s2 += counts[i] * r2
-    q1 = 0.0
-    q2 = 0.0
-    for t in range(y.size):
-        mu = math.exp(s[t])
-        tm = th + mu
-        q1 += (mu - y[t]) / tm - math.log1p(mu / th)
-        q2 += (mu * mu + th * y[t]) / (th * tm * tm)
-    sc = s1 + q1
-    h = s2 + q2
+    sc, h = theta_derivatives(y, s, values, counts, th)
     g = th * sc
     hh = th * sc + th * th * h
     if hh < 0:

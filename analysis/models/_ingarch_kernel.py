@@ -140,6 +140,31 @@ def _psi_ratio(v, theta):
 
 
 @njit(cache=True)
+def theta_derivatives(y, nu, values, counts, th):
+    """First and second derivative in ``theta`` of the NB2 log-likelihood at ``mu = exp(nu)`` (:meth:`Counts.theta_derivatives`).
+
+    The terms in the counts alone come from :func:`_psi_ratio`; the others are summed period
+    by period with no term that grows with ``theta``.
+    """
+    s1 = 0.0
+    s2 = 0.0
+    for i in range(values.size):
+        r1, r2 = _psi_ratio(values[i], th)
+        s1 += counts[i] * r1
+        s2 += counts[i] * r2
+    q1 = 0.0
+    q2 = 0.0
+    for t in range(y.size):
+        mu = math.exp(nu[t])
+        tm = th + mu
+        # n (log theta + 1) - sum log(theta + mu) - sum (y + theta) / (theta + mu), term by term
+        q1 += (mu - y[t]) / tm - math.log1p(mu / th)
+        # n / theta - sum 2 / (theta + mu) + sum (y + theta) / (theta + mu)^2, term by term
+        q2 += (mu * mu + th * y[t]) / (th * tm * tm)
+    return s1 + q1, s2 + q2
+
+
+@njit(cache=True)
 def _loglik(y, nu, values, counts, log_fact, nb, theta):
     """The log-likelihood of :meth:`Counts.loglik` at ``mu = exp(nu)``.
 
@@ -312,24 +337,7 @@ def newton(lin, off, special, sX, soff, sw, sa, p, z_lag, nu1, px, offset, y, va
         g = 0.0
         hh = 0.0
         if nb:
-            # first and second derivative of the likelihood in theta (Counts.theta_derivatives)
-            s1 = 0.0
-            s2 = 0.0
-            for i in range(values.size):
-                r1, r2 = _psi_ratio(values[i], th)
-                s1 += counts[i] * r1
-                s2 += counts[i] * r2
-            q1 = 0.0
-            q2 = 0.0
-            for t in range(m):
-                mu = math.exp(nu[t])
-                tm = th + mu
-                # n (log theta + 1) - sum log(theta + mu) - sum (y + theta) / (theta + mu), term by term
-                q1 += (mu - y[t]) / tm - math.log1p(mu / th)
-                # n / theta - sum 2 / (theta + mu) + sum (y + theta) / (theta + mu)^2, term by term
-                q2 += (mu * mu + th * y[t]) / (th * tm * tm)
-            s_t = s1 + q1
-            h_t = s2 + q2
+            s_t, h_t = theta_derivatives(y, nu, values, counts, th)
             g = th * s_t
             hh = th * s_t + th * th * h_t
         # second derivatives of nu: d2 nu / (da dx) = d nu_{t-1} / dx + a d2 nu_{t-1} / da dx
