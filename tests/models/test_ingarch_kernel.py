@@ -11,13 +11,13 @@ import math
 from fractions import Fraction
 
 import numpy as np
-import pandas as pd
 import pytest
 from scipy import special
 
 from analysis.models import _ingarch_kernel as K
 from analysis.models import fit_ingarch, step
 from analysis.models.likelihood import Counts
+from simulated import persistent_series  # tests/models/simulated.py
 
 GRID = np.concatenate([np.geomspace(1e-3, 9.99, 40), np.geomspace(10.0, 1e8, 40)])
 
@@ -70,22 +70,9 @@ def test_negative_binomial_likelihood_is_smooth_near_the_poisson_limit():
         assert nb == pytest.approx(cnt.loglik(mu, theta), rel=1e-13)
 
 
-def _poisson_ingarch(seed: int, n: int = 150):
-    """Poisson log-linear INGARCH(1,1) counts with a step at period 100 (no overdispersion)."""
-    rng = np.random.default_rng(seed)
-    idx = pd.period_range("2010-01", periods=n, freq="M")
-    y = np.zeros(n)
-    y[0] = 8
-    nu = math.log1p(8)
-    for t in range(1, n):
-        nu = 0.3 + 0.3 * (t >= 100) + 0.35 * math.log1p(y[t - 1]) + 0.5 * nu
-        y[t] = rng.poisson(math.exp(nu))
-    return pd.Series(y, index=idx), idx[100]
-
-
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_negative_binomial_fit_of_poisson_counts_converges_to_the_poisson_fit(seed):
-    y, at = _poisson_ingarch(seed)
+    y, at = persistent_series(seed)
     kw = dict(seasonality=None, interventions={"law": step(at)}, n_boot=0)
     nb = fit_ingarch(y, family="negbin", **kw)
     po = fit_ingarch(y, family="poisson", **kw)

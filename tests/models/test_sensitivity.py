@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import json
-import math
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from analysis.errors import ModelError
+from simulated import persistent_series  # tests/models/simulated.py
 from analysis.models import (
     Specification,
     analyse_effects,
@@ -25,18 +25,6 @@ def iid_series(seed=0, n=120, gamma=0.6, at=72):
     idx = pd.period_range("2012-01", periods=n, freq="M")
     t = np.arange(n)
     y = rng.poisson(rng.gamma(30, 10 * np.exp(gamma * (t >= at)) / 30))
-    return pd.Series(y, index=idx), idx[at]
-
-
-def persistent_series(seed=0, n=150, at=100, gamma=0.3):
-    rng = np.random.default_rng(seed)
-    idx = pd.period_range("2010-01", periods=n, freq="M")
-    y = np.zeros(n)
-    y[0] = 8
-    nu = math.log1p(8)
-    for t in range(1, n):
-        nu = 0.3 + gamma * (t >= at) + 0.35 * math.log1p(y[t - 1]) + 0.5 * nu
-        y[t] = rng.poisson(math.exp(nu))
     return pd.Series(y, index=idx), idx[at]
 
 
