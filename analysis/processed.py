@@ -226,12 +226,7 @@ def _validated_by_build(key: str, data_dir: str | Path | None) -> bool:
     info_path = p.parent / FILES["build_info"]
     if not info_path.is_file():
         return False
-    try:
-        info = json.loads(info_path.read_bytes().decode("utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        return False
-    outputs = info.get("outputs") if isinstance(info, dict) else None
-    rec = outputs.get(p.name) if isinstance(outputs, dict) else None
+    rec = _recorded_outputs(info_path).get(p.name)
     if not isinstance(rec, dict) or not isinstance(rec.get("sha256"), str):
         return False
     return rec.get("schema_checked") == schema_token(rec["sha256"])
