@@ -83,10 +83,39 @@ def forward(cS, cL, fam, tabS, tabL, p0, p1, p2, p3, m, j0, j1, A, D, argD, want
             _two_lanes(lambda lane: _k.forward_rows(*su, t1 + 1, n, t0, t1, False, c, EA, lane, 2, STRIPE))
 
 
+def best_partition(cS, cL, fam, tabS, tabL, p0, p1, p2, p3, m, lrho) -> np.ndarray | None:
+    """Starts of the segments of the partition with the largest posterior weight, without a cap.
+
+    The weight of a partition is the product of its segments' marginal likelihoods times
+    ``exp(lrho)`` per break; returns the segment starts after the first (the breaks), from the
+    one-layer recursion :func:`analysis.changepoint._bayes_kernels.partition_rows`, blocked
+    and in two lanes as :func:`forward`. When the partition has at most as many breaks as a
+    cap, it is also the best partition under that cap. None when no partition is admissible.
+    """
+    n = cL.shape[0] - 1
+    F = np.full(n + 1, _k.NEG)
+    F[0] = -lrho
+    argF = np.full(n + 1, -1, dtype=np.int64)
+    su = (cS, cL, fam, tabS, tabL, p0 + lrho, p1, p2, p3, m, F, argF)
+    for t0 in range(0, n + 1, BLOCK):
+        t1 = min(t0 + BLOCK - 1, n)
+        _k.partition_rows(*su, t0, t1, t0, t1, 0, 1, STRIPE)
+        if t1 < n:
+            _two_lanes(lambda lane: _k.partition_rows(*su, t1 + 1, n, t0, t1, lane, 2, STRIPE))
+    if argF[n] < 0:
+        return None
+    starts = []
+    t = int(argF[n])
+    while t > 0:
+        starts.append(t)
+        t = int(argF[t])
+    return np.array(starts[::-1], dtype=np.int64)
+
+
 def backward_segments(cS, cL, fam, tabS, tabL, p0, p1, p2, p3, m, K, A, lrho, Z, nbins, cap, ncls, cscale):
     """Backward layers and the posterior probability of every segment, block by block from the end.
 
-    Returns ``bp, dc, cov, ps, pe, pp, pb, pc, bstore`` as described in
+    Returns ``bp, dc, ps, pe, pp, pb, pc, bstore`` as described in
     :func:`analysis.changepoint._bayes_kernels.backward_rows`. The stored segments are those
     of every bin up to ``bstore`` (the largest bin such that both lanes kept all of theirs and
     the union fits ``cap``), in the order of a single backward sweep: start decreasing, then
@@ -105,7 +134,7 @@ def backward_segments(cS, cL, fam, tabS, tabL, p0, p1, p2, p3, m, K, A, lrho, Z,
     lanes = []
     used = [True, False]
     for _ in range(2):
-        lanes.append({"dc": np.zeros((4, ncls, n + 1)), "cov": np.zeros(nbins),
+        lanes.append({"dc": np.zeros((4, ncls, n + 1)),
                       "ps": np.empty(cap, dtype=np.int64), "pe": np.empty(cap, dtype=np.int64),
                       "pp": np.empty(cap), "pb": np.empty(cap, dtype=np.int64), "pc": np.empty(cap, dtype=np.int64),
                       "st": np.array([0, nbins - 1], dtype=np.int64)})
@@ -114,7 +143,7 @@ def backward_segments(cS, cL, fam, tabS, tabL, p0, p1, p2, p3, m, K, A, lrho, Z,
     def rows(lane: int, nlanes: int, s_hi: int, s_lo: int, e_lo: int, e_hi: int, finalize: bool) -> None:
         w = lanes[lane]
         used[lane] = True
-        _k.backward_rows(*head, s_hi, s_lo, e_lo, e_hi, finalize, bp, w["dc"], w["cov"], w["ps"], w["pe"],
+        _k.backward_rows(*head, s_hi, s_lo, e_lo, e_hi, finalize, bp, w["dc"], nbins, w["ps"], w["pe"],
                          w["pp"], w["pb"], w["pc"], w["st"], cscale, lane, nlanes, STRIPE)
 
     e1 = n
@@ -125,8 +154,7 @@ def backward_segments(cS, cL, fam, tabS, tabL, p0, p1, p2, p3, m, K, A, lrho, Z,
             _two_lanes(lambda lane: rows(lane, 2, e0 - 1, 0, e0, e1, False))
         e1 = e0 - 1
     dc = lanes[0]["dc"] + lanes[1]["dc"] if used[1] else lanes[0]["dc"]
-    cov = lanes[0]["cov"] + lanes[1]["cov"] if used[1] else lanes[0]["cov"]
-    return (bp, dc, cov, *_merge_pairs([w for w, u in zip(lanes, used) if u], cap, nbins))
+    return (bp, dc, *_merge_pairs([w for w, u in zip(lanes, used) if u], cap, nbins))
 
 
 def _merge_pairs(lanes: list[dict], cap: int, nbins: int) -> tuple:

@@ -329,6 +329,56 @@ def forward_rows(cS, cL, fam, tabS, tabL, p0, p1, p2, p3, m, j0, j1, A, D, argD,
     return 0
 
 
+@njit(cache=True, nogil=True)
+def partition_rows(cS, cL, fam, tabS, tabL, p0, p1, p2, p3, m, F, argF, t_lo, t_hi, s_lo, s_hi, lane, nlanes,
+                   stripe):
+    """Add the starts ``s_lo <= s <= s_hi`` to the best partitions ending at ``t_lo <= t <= t_hi``.
+
+    ``F[t]`` becomes ``max(F[t], max_s F[s] + lml(s, t))`` and ``argF[t]`` the best start (ties
+    keep the stored one, then the smaller start): optimal partitioning with no bound on the
+    number of segments, one layer instead of one per number of segments. ``p0`` carries the
+    per-segment term (the log prior odds of a break), so ``F[n]`` is the largest log posterior
+    weight of a partition when ``F[0]`` is minus that term. Every ``F[s]`` added must be final;
+    ``lane``, ``nlanes``, ``stripe`` as in :func:`forward_rows`.
+    """
+    n = cL.shape[0] - 1
+    lbuf = np.full(n + 1, NEG)
+    for t in range(t_lo, t_hi + 1):
+        if nlanes > 1 and (t // stripe) % nlanes != lane:
+            continue
+        smax = min(t - m, s_hi)
+        if smax < s_lo:
+            continue
+        _fill_lml(cS, cL, fam, tabS, tabL, p0, p1, p2, p3, t, s_lo, smax, lbuf, True)
+        b0 = NEG
+        b1 = NEG
+        a0 = -1
+        a1 = -1
+        u = s_lo
+        while u + 1 <= smax:   # two running maxima break the dependency chain
+            d0 = F[u] + lbuf[u]
+            d1 = F[u + 1] + lbuf[u + 1]
+            if d0 > b0:
+                b0 = d0
+                a0 = u
+            if d1 > b1:
+                b1 = d1
+                a1 = u + 1
+            u += 2
+        if u <= smax:
+            d0 = F[u] + lbuf[u]
+            if d0 > b0:
+                b0 = d0
+                a0 = u
+        if b1 > b0 or (b1 == b0 and a1 >= 0 and a1 < a0):
+            b0 = b1
+            a0 = a1
+        if b0 > F[t]:
+            F[t] = b0
+            argF[t] = a0
+    return 0
+
+
 @njit(cache=True)
 def backward_setup(fam, p1, p2, p3, K, A, lrho):
     """Per-start weights and per-length moment factors of :func:`backward_rows`.
@@ -367,7 +417,7 @@ def backward_setup(fam, p1, p2, p3, K, A, lrho):
 @njit(cache=True, nogil=True)
 def backward_rows(cS, cL, fam, tabS, tabL, p0, p1, p2, p3, m, K, A, lrho, Z, ca, EAw, inv1, inv2,
                   B, Bc, db, EBc, c, EB, s_hi, s_lo, e_lo, e_hi, finalize,
-                  bp, dc, cov, ps, pe, pp, pb, pc, st, cscale, lane, nlanes, stripe):
+                  bp, dc, nbins, ps, pe, pp, pb, pc, st, cscale, lane, nlanes, stripe):
     """Backward sums and segment posteriors of the starts ``s_hi >= s >= s_lo`` against the ends ``e_lo..e_hi``.
 
     For each start ``s`` (from the end down): the ends ``e`` of the range add
@@ -390,15 +440,13 @@ def backward_rows(cS, cL, fam, tabS, tabL, p0, p1, p2, p3, m, K, A, lrho, Z, ca,
       mean and second moment of the level at every period); ``k = 3``: the mass of segments
       whose level has no finite second moment (NB with ``alpha + L r <= 2``), left out of
       ``k = 2``;
-    * ``cov[b]``: coverage ``sum (e - s)`` of the segments in bin ``b`` (by
-      ``exp(lml + log-weights - Z)``, an upper bound of ``P / (K + 1)``, a decade per bin);
     * the stored segments (``s``, ``e``, ``P``, bin, class; ``st = [count, bstore]``) of every
       bin ``<= bstore``; ``bstore`` is lowered whenever the arrays' capacity would be exceeded.
 
-    Segments with ``P < 1e-18`` are skipped.
+    A segment's bin ``b`` (one of ``nbins``) is the decade of ``exp(lml + log-weights - Z)``, an
+    upper bound of ``P / (K + 1)``. Segments with ``P < 1e-18`` are skipped.
     """
     n = cL.shape[0] - 1
-    nbins = cov.shape[0]
     ncls = dc.shape[1]
     cap = ps.shape[0]
     J = K
@@ -499,7 +547,6 @@ def backward_rows(cS, cL, fam, tabS, tabL, p0, p1, p2, p3, m, K, A, lrho, Z, ca,
             b = int(-w * inv_ln10) if w < 0.0 else 0
             if b >= nbins:
                 b = nbins - 1
-            cov[b] += e - s
             if b <= bstore:
                 if npairs == cap:
                     while npairs == cap and bstore >= 0:

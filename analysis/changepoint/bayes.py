@@ -495,9 +495,16 @@ def bayesian_changepoints(
         rr = size_of(r)
         fam = 0 if math.isinf(rr) else 1
         su = _setup(fam, rr if fam else 0.0, a, b, lrho, mask, v)
-        lay = _Layers(su, n, m, K)
         need_sum = not (iterate and first)
-        lay.fill(K, want_sum=need_sum, want_max=True)
+        best = None if need_sum else _blocks.best_partition(*su.args(), m, lrho)
+        if best is not None and best.size <= K:
+            # a round that only needs the most probable partition: the one-layer recursion,
+            # whose answer is the capped one whenever it has at most K breaks
+            map_pos = tuple(int(q) for q in best)
+        else:
+            lay = _Layers(su, n, m, K)
+            lay.fill(K, want_sum=need_sum, want_max=True)
+            map_pos = None
         cap_path = [K]
         if need_sum:
             post_k, Z = lay.post_k(K)
@@ -506,7 +513,8 @@ def bayesian_changepoints(
                 lay.fill(K, want_sum=True, want_max=True)
                 post_k, Z = lay.post_k(K)
                 cap_path.append(K)
-        map_pos = lay.map_positions(K)
+        if map_pos is None:
+            map_pos = lay.map_positions(K)
         if not iterate:
             break
         state = (map_pos, tuple(int(q) for q in pos))
@@ -526,7 +534,7 @@ def bayesian_changepoints(
     A = np.ascontiguousarray(lay.A[:K + 1])
     budget = max(BAND_ENTRIES_PER_PERIOD * n, BAND_MIN_ENTRIES)
     cscale = _LEVEL_CLASSES / math.sqrt(float(v.max()) + 1.0)
-    bp, dc, _cov, ps, pe, pp, pb, pc, bstore = _blocks.backward_segments(
+    bp, dc, ps, pe, pp, pb, pc, bstore = _blocks.backward_segments(
         *su.args(), m, K, A, lrho, Z, _NBINS, _CAP_PAIRS, _LEVEL_CLASSES, cscale)
     tot = np.cumsum(dc, axis=2)[:, :, :n]          # (moment, class, period)
     infinite = tot[3] > 1e-13                      # classes whose second moment is infinite

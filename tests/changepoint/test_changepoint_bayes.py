@@ -474,3 +474,55 @@ def test_lgamma_of_the_segment_likelihood_matches_scipy():
     k = np.arange(21, 171)
     exact = np.array([math.log(math.factorial(int(v) - 1)) for v in k])   # lgamma(k) = log((k-1)!)
     np.testing.assert_allclose([lgamma_big(float(v)) for v in k], exact, rtol=2e-15)
+
+
+@settings(max_examples=40, deadline=None)
+@given(y=st.lists(st.integers(0, 12), min_size=3, max_size=10).map(lambda v: np.array(v, dtype=float)),
+       p=st.floats(0.02, 0.6), min_size=st.integers(1, 3), size=st.one_of(st.none(), st.floats(0.3, 30.0)),
+       pulse_seed=st.integers(0, 4), block=st.integers(1, 4), stripe=st.integers(1, 3))
+def test_one_layer_best_partition_is_the_enumerated_map(y, p, min_size, size, pulse_seed, block, stripe):
+    """The uncapped most probable partition of the size rounds: the argmax over every partition."""
+    if len(y) < min_size:
+        return
+    pulses = () if pulse_seed == 0 else tuple(sorted({pulse_seed % len(y)}))
+    *_, best, parts, w, keep = enumerate_posterior(y, 1.0, 0.4, p, None, min_size, size, pulses)
+    fam = 0 if size is None else 1
+    su = bayes_mod._setup(fam, 0.0 if size is None else size, 1.0, 0.4, math.log(p / (1 - p)), ~keep, y)
+    old = blocks_mod.BLOCK, blocks_mod.STRIPE
+    blocks_mod.BLOCK, blocks_mod.STRIPE = block, stripe
+    try:
+        got = blocks_mod.best_partition(*su.args(), min_size, su.lrho)
+    finally:
+        blocks_mod.BLOCK, blocks_mod.STRIPE = old
+    top = np.sort(w)[::-1]
+    if top.size > 1 and top[1] > top[0] * (1 - 1e-9):
+        return  # a tie between partitions: either is the most probable
+    assert tuple(int(q) for q in got) == best
+
+
+@pytest.mark.parametrize("levels, cap", [([5.0, 5.0], 6), ([4.0, 9.0, 5.0], 6), ([2.0, 20.0, 3.0, 25.0, 4.0, 30.0], 2)])
+def test_size_rounds_through_one_layer_give_the_same_posterior_as_the_capped_layers(monkeypatch, levels, cap):
+    """Rounds that need only the most probable partition: the same answer either way, also when
+    the uncapped partition has more breaks than the cap (then the capped layers are used)."""
+    rng = np.random.default_rng(7)
+    y = rng.negative_binomial(4, 4 / (4 + np.repeat(levels, 40))).astype(float)
+    sizes = []
+    real = blocks_mod.best_partition
+
+    def spy(*args):
+        out = real(*args)
+        sizes.append(out.size)
+        return out
+
+    monkeypatch.setattr(blocks_mod, "best_partition", spy)
+    fast = bayesian_changepoints(y, max_breaks=cap)
+    assert sizes, "the first size round did not use the one-layer recursion"
+    monkeypatch.setattr(blocks_mod, "best_partition", lambda *args: None)
+    layered = bayesian_changepoints(y, max_breaks=cap)
+    a, b = _posterior_arrays(fast), _posterior_arrays(layered)
+    assert a[0] == b[0] and a[4] == b[4] and a[5] == b[5]
+    for u, v in zip(a[1:4], b[1:4]):
+        np.testing.assert_array_equal(u, v)
+    assert fast.size == layered.size
+    if len(levels) == 6:
+        assert sizes[0] > cap
