@@ -484,3 +484,34 @@ def test_whole_numbers_beyond_exact_sums_are_treated_as_continuous_with_a_warnin
     # the same series divided by 1e6 (total far below 2^53) stays a count series, with the same break
     small = detect_changepoints(np.round(y / 1e6))
     assert small.meta["options"]["cost_used"] == "negbin" and tuple(small.positions) == tuple(res.positions)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_shared_size_given_segments_is_the_maximum_likelihood_of_scipy_nbinom(seed):
+    """The shared NB size given a segmentation (pulses left out, seasonal profile or none)
+    against a bounded search on the log-likelihood written with scipy.stats.nbinom."""
+    from scipy import optimize, stats
+
+    from analysis.changepoint.costs import estimate_dispersion_given_segments
+    from analysis.changepoint.costs.negbin import _segment_rates
+
+    rng = np.random.default_rng(seed)
+    n = 60 + 40 * seed
+    r = [0.5, 2.0, 8.0, 30.0, 1.0, 4.0][seed]
+    lev = np.repeat(rng.uniform(0.3, 25.0, 3), -(-n // 3))[:n]
+    prof = None if seed % 2 else 0.6 + 0.8 * rng.random(12)[np.arange(n) % 12]
+    p = np.ones(n) if prof is None else prof
+    y = rng.negative_binomial(r * p, r * p / (r * p + lev * p)).astype(float)
+    keep = rng.random(n) > 0.05
+    pos = [n // 3, 2 * n // 3]
+    got = estimate_dispersion_given_segments(y, pos, keep, prof)
+    mu = _segment_rates(y, pos, keep, p)
+
+    def nll(logr):
+        rr = math.exp(logr) * p[keep]
+        return -float(stats.nbinom.logpmf(y[keep], rr, rr / (rr + mu[keep])).sum())
+
+    ref = optimize.minimize_scalar(nll, bounds=(math.log(1e-3), math.log(1e6)), method="bounded",
+                                   options={"xatol": 1e-12})
+    assert nll(math.log(got)) <= ref.fun + 1e-9 * abs(ref.fun)
+    assert got == pytest.approx(math.exp(ref.x), rel=1e-4)

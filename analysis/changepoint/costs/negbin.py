@@ -186,21 +186,55 @@ def estimate_dispersion_given_segments(y: np.ndarray, positions: tuple[int, ...]
     first = np.zeros(n_ms_all.size, dtype=np.int64)
     first[ms_key[::-1]] = np.arange(ms_key.size)[::-1]  # a period of each (segment, s) pair
     ms = np.vstack([mk[first[ms_at]], sk[first[ms_at]]])
-    m_safe = np.where(ms[0] > 0, ms[0], 1.0)
 
-    def nll(logr: float) -> float:
-        r_y = math.exp(logr) * ys[1]
-        r_m = math.exp(logr) * ms[1]
-        ll = float(np.dot(n_ys, special.gammaln(ys[0] + r_y) - special.gammaln(r_y)))
-        ll += float(np.dot(n_ms, special.xlogy(r_m, r_m / (r_m + ms[0]))))
-        ll += float(np.dot(y_ms, np.log(m_safe / (r_m + ms[0]))))
-        return -ll
+    def score(logr: float) -> tuple[float, float]:
+        """First and second derivative of the log-likelihood in ``log r``."""
+        r = math.exp(logr)
+        r_y, r_m = r * ys[1], r * ms[1]
+        x, m = ys[0], ms[0]
+        g = float(np.dot(n_ys * ys[1], special.digamma(x + r_y) - special.digamma(r_y)))
+        h = float(np.dot(n_ys * ys[1] ** 2, special.polygamma(1, x + r_y) - special.polygamma(1, r_y)))
+        q = m / r_m                                  # 0 for a segment whose mean is 0
+        g += float(np.dot(n_ms * ms[1], q / (1.0 + q) - np.log1p(q)))
+        h += float(np.dot(n_ms * ms[1] ** 2, 1.0 / r_m - 1.0 / (r_m + m) - m / (r_m + m) ** 2))
+        g -= float(np.dot(y_ms, ms[1] / (r_m + m)))
+        h += float(np.dot(y_ms, ms[1] ** 2 / (r_m + m) ** 2))
+        return r * g, r * r * h + r * g
 
-    from scipy import optimize
+    return math.exp(_score_root(score, math.log(1e-3), math.log(MAX_SIZE)))
 
-    res = optimize.minimize_scalar(nll, bounds=(math.log(1e-3), math.log(MAX_SIZE)), method="bounded",
-                                   options={"xatol": 1e-8})
-    return float(np.clip(math.exp(res.x), 1e-3, MAX_SIZE))
+
+def _score_root(score, lo: float, hi: float) -> float:
+    """Maximiser of a log-likelihood on ``[lo, hi]`` from its score: Newton inside a sign bracket.
+
+    The bracket keeps a positive score at its left end and a negative one at its right end;
+    a Newton step that leaves it, or a non-concave point, is replaced by bisection. Stops
+    when the step or the bracket is below 1e-12 (in ``log r``). An end is returned when the
+    score does not change sign over the interval.
+    """
+    g_hi, _ = score(hi)
+    if g_hi >= 0:
+        return hi
+    g_lo, _ = score(lo)
+    if g_lo <= 0:
+        return lo
+    u = 0.5 * (lo + hi)
+    for _ in range(200):
+        g, h = score(u)
+        if g == 0:
+            return u
+        if g > 0:
+            lo = u
+        else:
+            hi = u
+        step = -g / h if h < 0 else math.inf
+        nu = u + step
+        if not (lo < nu < hi):
+            nu = 0.5 * (lo + hi)
+        if abs(nu - u) <= 1e-12 or hi - lo <= 1e-12:
+            return nu
+        u = nu
+    return u
 
 
 @dataclass(frozen=True)
