@@ -17,27 +17,43 @@ Costs are classes (:mod:`analysis.changepoint.costs`), one per file; every searc
 any of them. Breaks are reported as the **first period of the new regime**, with its
 0-based position.
 """
-from .bayes import GammaPrior, bayesian_changepoints
-from .costs import (
-    Cost,
-    NegBinCost,
-    NormalMeanCost,
-    NormalMeanVarCost,
-    OneParameterCost,
-    PoissonCost,
-    SeasonalCost,
-    StatsCost,
-    get_cost,
-)
-from .crops import crops
-from .detect import detect_changepoints
-from .diagnostics import DiagnosticTest
-from .penalties import penalty_value
-from .pulses import find_pulses, pulse_penalty, unit_deviance
-from .results import BayesianChangePointResult, ChangePointResult, CropsPath
-from .smuce import multiscale_changepoints
-from .smuce_results import MultiscaleChangePointResult
-from .uncertainty import DEFAULT_N_BOOT, DEFAULT_SEED
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+#: Public name -> submodule that defines it. A submodule is imported on first use of one of
+#: its names, so that ``from analysis.changepoint import detect_changepoints`` loads neither
+#: the posterior's nor the multiscale set's kernels.
+_EXPORTS = {
+    "GammaPrior": "bayes", "bayesian_changepoints": "bayes",
+    "Cost": "costs", "NegBinCost": "costs", "NormalMeanCost": "costs", "NormalMeanVarCost": "costs",
+    "OneParameterCost": "costs", "PoissonCost": "costs", "SeasonalCost": "costs", "StatsCost": "costs",
+    "get_cost": "costs",
+    "crops": "crops",
+    "detect_changepoints": "detect",
+    "DiagnosticTest": "diagnostics",
+    "penalty_value": "penalties",
+    "find_pulses": "pulses", "pulse_penalty": "pulses", "unit_deviance": "pulses",
+    "BayesianChangePointResult": "results", "ChangePointResult": "results", "CropsPath": "results",
+    "multiscale_changepoints": "smuce",
+    "MultiscaleChangePointResult": "smuce_results",
+    "DEFAULT_N_BOOT": "uncertainty", "DEFAULT_SEED": "uncertainty",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))
+
 
 __all__ = [
     "BayesianChangePointResult",
