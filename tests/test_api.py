@@ -14,6 +14,19 @@ def test_public_names_resolve():
         "minjust_pdf", "fz255_foreign_agents", "fz255_undesirable", "minjust_rest_vintage"}
 
 
+def test_changepoint_names_resolve_lazily_from_their_submodules():
+    import subprocess
+    import sys
+
+    code = ("import sys, analysis.changepoint as c; from analysis.changepoint import detect_changepoints; "
+            "print('analysis.changepoint.bayes' in sys.modules); "
+            "assert sorted(c.__all__) == sorted(c._EXPORTS); "
+            "assert all(getattr(c, n) is getattr(__import__('analysis.changepoint.' + c._EXPORTS[n], "
+            "fromlist=[n]), n) for n in c.__all__); print(set(c.__all__) <= set(dir(c)))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["False", "True"]
+
+
 def test_readme_example_runs_on_committed_data():
     y = analysis.monthly_series("foreign_agents", "inclusions", drop_incomplete=True)
     cp = analysis.detect_changepoints(y, cost="negbin")
