@@ -196,6 +196,36 @@ def _dot(x, y, lo, hi):
 
 
 @njit(cache=True)
+def _argmax_sum(x, y, lo, hi):
+    """``max`` and first ``argmax`` of ``x[u] + y[u]`` over ``lo <= u <= hi`` (``-inf``, ``-1`` when none is larger)."""
+    b0 = NEG
+    b1 = NEG
+    a0 = -1
+    a1 = -1
+    u = lo
+    while u + 1 <= hi:   # two running maxima break the dependency chain
+        d0 = x[u] + y[u]
+        d1 = x[u + 1] + y[u + 1]
+        if d0 > b0:
+            b0 = d0
+            a0 = u
+        if d1 > b1:
+            b1 = d1
+            a1 = u + 1
+        u += 2
+    if u <= hi:
+        d0 = x[u] + y[u]
+        if d0 > b0:
+            b0 = d0
+            a0 = u
+    # ties go to the smaller start, as a single left-to-right scan would
+    if b1 > b0 or (b1 == b0 and a1 >= 0 and a1 < a0):
+        b0 = b1
+        a0 = a1
+    return b0, a0
+
+
+@njit(cache=True)
 def _combine(X, src0, J, lo, hi, lbuf, c, EX, ebuf, want_max, DX, argDX, Dm, Da, acc, want_sum):
     """One step of the recursion: layers ``src0 + jj + 1`` from layers ``src0 + jj`` over ``u``.
 
@@ -207,33 +237,7 @@ def _combine(X, src0, J, lo, hi, lbuf, c, EX, ebuf, want_max, DX, argDX, Dm, Da,
     """
     if want_max:
         for jj in range(J):
-            row = src0 + jj
-            b0 = NEG
-            b1 = NEG
-            a0 = -1
-            a1 = -1
-            u = lo
-            while u + 1 <= hi:   # two running maxima break the dependency chain
-                d0 = DX[row, u] + lbuf[u]
-                d1 = DX[row, u + 1] + lbuf[u + 1]
-                if d0 > b0:
-                    b0 = d0
-                    a0 = u
-                if d1 > b1:
-                    b1 = d1
-                    a1 = u + 1
-                u += 2
-            if u <= hi:
-                d0 = DX[row, u] + lbuf[u]
-                if d0 > b0:
-                    b0 = d0
-                    a0 = u
-            # ties go to the smaller start, as a single left-to-right scan would
-            if b1 > b0 or (b1 == b0 and a1 >= 0 and a1 < a0):
-                b0 = b1
-                a0 = a1
-            Dm[jj] = b0
-            Da[jj] = a0
+            Dm[jj], Da[jj] = _argmax_sum(DX[src0 + jj], lbuf, lo, hi)
     if not want_sum:
         return
     M0 = NEG
@@ -350,29 +354,7 @@ def partition_rows(cS, cL, fam, tabS, tabL, p0, p1, p2, p3, m, F, argF, t_lo, t_
         if smax < s_lo:
             continue
         _fill_lml(cS, cL, fam, tabS, tabL, p0, p1, p2, p3, t, s_lo, smax, lbuf, True)
-        b0 = NEG
-        b1 = NEG
-        a0 = -1
-        a1 = -1
-        u = s_lo
-        while u + 1 <= smax:   # two running maxima break the dependency chain
-            d0 = F[u] + lbuf[u]
-            d1 = F[u + 1] + lbuf[u + 1]
-            if d0 > b0:
-                b0 = d0
-                a0 = u
-            if d1 > b1:
-                b1 = d1
-                a1 = u + 1
-            u += 2
-        if u <= smax:
-            d0 = F[u] + lbuf[u]
-            if d0 > b0:
-                b0 = d0
-                a0 = u
-        if b1 > b0 or (b1 == b0 and a1 >= 0 and a1 < a0):
-            b0 = b1
-            a0 = a1
+        b0, a0 = _argmax_sum(F, lbuf, s_lo, smax)
         if b0 > F[t]:
             F[t] = b0
             argF[t] = a0
