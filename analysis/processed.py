@@ -42,7 +42,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 import weakref
 from pathlib import Path
 from typing import Any

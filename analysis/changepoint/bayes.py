@@ -539,7 +539,6 @@ def bayesian_changepoints(
     tot = np.cumsum(dc, axis=2)[:, :, :n]          # (moment, class, period)
     infinite = tot[3] > 1e-13                      # classes whose second moment is infinite
     mean = tot[1].sum(axis=0)
-    second = np.where(infinite.any(axis=0), np.inf, tot[2].sum(axis=0))
     sel = select_heavy(n, ps, pe, pb, int(bstore), budget)
     hs, he, hp, hc = ps[sel], pe[sel], pp[sel], pc[sel]
     S_h = (su.cS[he] - su.cS[hs]).astype(float)

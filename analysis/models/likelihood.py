@@ -445,7 +445,7 @@ def _adjusted_root(prob: Problem, params: np.ndarray, centre: float, a_lo: float
         return float(np.exp(x0))
     x1 = float(np.clip(x0 - 0.1 * np.sign(-g0), a_lo, a_hi))
     _, g1, p1 = _adjusted_profile(prob, p0, x1)
-    xa, ga, pa, xb, gb, pb = x0, g0, p0, x1, g1, p1
+    xa, ga, xb, gb, pb = x0, g0, x1, g1, p1
     for _ in range(30):
         if gb == ga:
             break
@@ -455,7 +455,7 @@ def _adjusted_root(prob: Problem, params: np.ndarray, centre: float, a_lo: float
         _, gc, pc = _adjusted_profile(prob, pb, xc)
         if abs(xc - xb) < 1e-9 or gc == 0.0:
             return float(np.exp(xc))
-        xa, ga, pa, xb, gb, pb = xb, gb, pb, xc, gc, pc
+        xa, ga, xb, gb, pb = xb, gb, xc, gc, pc
     return _adjusted_bracketed(prob, params, centre, g0, a_lo, a_hi)
 
 
