@@ -18,9 +18,9 @@ Examples
 """
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
-from typing import Any
+
+from ._lazy import lazy_exports
 
 #: File recorded into a built wheel (and an sdist) with the commit it was built from.
 _COMMIT_FILE = "_source_commit.txt"
@@ -196,20 +196,8 @@ _EXPORTS: dict[str, str] = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name == "__version__":  # read on first use: no metadata or TOML parsing at import
-        value = globals()["__version__"] = _read_version()
-        return value
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'analysis' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_EXPORTS) | {"__version__"})
+# ``__version__`` is read on first use: no metadata or TOML parsing at import
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals(), {"__version__": _read_version})
 
 
 __all__ = [

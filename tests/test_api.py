@@ -21,7 +21,7 @@ def test_changepoint_names_resolve_lazily_from_their_submodules():
     code = ("import sys, analysis.changepoint as c; from analysis.changepoint import detect_changepoints; "
             "print('analysis.changepoint.bayes' in sys.modules); "
             "assert sorted(c.__all__) == sorted(c._EXPORTS); "
-            "assert all(getattr(c, n) is getattr(__import__('analysis.changepoint.' + c._EXPORTS[n], "
+            "assert all(getattr(c, n) is getattr(__import__('analysis.changepoint' + c._EXPORTS[n], "
             "fromlist=[n]), n) for n in c.__all__); print(set(c.__all__) <= set(dir(c)))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["False", "True"]

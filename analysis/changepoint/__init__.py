@@ -19,66 +19,26 @@ any of them. Breaks are reported as the **first period of the new regime**, with
 """
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from .._lazy import lazy_exports
 
 #: Public name -> submodule that defines it. A submodule is imported on first use of one of
 #: its names, so that ``from analysis.changepoint import detect_changepoints`` loads neither
 #: the posterior's nor the multiscale set's kernels.
 _EXPORTS = {
-    "GammaPrior": "bayes", "bayesian_changepoints": "bayes",
-    "Cost": "costs", "NegBinCost": "costs", "NormalMeanCost": "costs", "NormalMeanVarCost": "costs",
-    "OneParameterCost": "costs", "PoissonCost": "costs", "SeasonalCost": "costs", "StatsCost": "costs",
-    "get_cost": "costs",
-    "crops": "crops",
-    "detect_changepoints": "detect",
-    "DiagnosticTest": "diagnostics",
-    "penalty_value": "penalties",
-    "find_pulses": "pulses", "pulse_penalty": "pulses", "unit_deviance": "pulses",
-    "BayesianChangePointResult": "results", "ChangePointResult": "results", "CropsPath": "results",
-    "multiscale_changepoints": "smuce",
-    "MultiscaleChangePointResult": "smuce_results",
-    "DEFAULT_N_BOOT": "uncertainty", "DEFAULT_SEED": "uncertainty",
+    "GammaPrior": ".bayes", "bayesian_changepoints": ".bayes",
+    "Cost": ".costs", "NegBinCost": ".costs", "NormalMeanCost": ".costs", "NormalMeanVarCost": ".costs",
+    "OneParameterCost": ".costs", "PoissonCost": ".costs", "SeasonalCost": ".costs", "StatsCost": ".costs",
+    "get_cost": ".costs",
+    "crops": ".crops",
+    "detect_changepoints": ".detect",
+    "DiagnosticTest": ".diagnostics",
+    "penalty_value": ".penalties",
+    "find_pulses": ".pulses", "pulse_penalty": ".pulses", "unit_deviance": ".pulses",
+    "BayesianChangePointResult": ".results", "ChangePointResult": ".results", "CropsPath": ".results",
+    "multiscale_changepoints": ".smuce",
+    "MultiscaleChangePointResult": ".smuce_results",
+    "DEFAULT_N_BOOT": ".uncertainty", "DEFAULT_SEED": ".uncertainty",
 }
 
-
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_EXPORTS))
-
-
-__all__ = [
-    "BayesianChangePointResult",
-    "ChangePointResult",
-    "Cost",
-    "CropsPath",
-    "MultiscaleChangePointResult",
-    "DEFAULT_N_BOOT",
-    "DEFAULT_SEED",
-    "DiagnosticTest",
-    "GammaPrior",
-    "NegBinCost",
-    "NormalMeanCost",
-    "NormalMeanVarCost",
-    "OneParameterCost",
-    "PoissonCost",
-    "SeasonalCost",
-    "StatsCost",
-    "bayesian_changepoints",
-    "crops",
-    "detect_changepoints",
-    "find_pulses",
-    "get_cost",
-    "multiscale_changepoints",
-    "penalty_value",
-    "pulse_penalty",
-    "unit_deviance",
-]
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())
+__all__ = sorted(_EXPORTS)
