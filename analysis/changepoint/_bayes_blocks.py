@@ -65,6 +65,19 @@ def _two_lanes(run: Callable[[int], None]) -> None:
         raise err[0]
 
 
+def _sweep(n: int, rows: Callable[[int, int, int, int, bool, int, int], object]) -> None:
+    """Targets ``0..n`` block by block: ``rows(t_lo, t_hi, s_lo, s_hi, diagonal, lane, nlanes)``.
+
+    For each block, its diagonal (its own starts into its own targets, in order, one lane),
+    then the push of its starts into every later target, in two lanes.
+    """
+    for t0 in range(0, n + 1, BLOCK):
+        t1 = min(t0 + BLOCK - 1, n)
+        rows(t0, t1, t0, t1, True, 0, 1)
+        if t1 < n:
+            _two_lanes(lambda lane: rows(t1 + 1, n, t0, t1, False, lane, 2))
+
+
 def forward(cS, cL, fam, tabS, tabL, p0, p1, p2, p3, m, j0, j1, A, D, argD, want_sum, want_max) -> None:
     """Fill layers ``j0..j1`` of ``A`` (if ``want_sum``) and ``D``, ``argD`` (if ``want_max``).
 
@@ -76,11 +89,8 @@ def forward(cS, cL, fam, tabS, tabL, p0, p1, p2, p3, m, j0, j1, A, D, argD, want
     c = np.full(n + 1, _k.NEG)
     EA = np.zeros((J, n + 1))
     su = (cS, cL, fam, tabS, tabL, p0, p1, p2, p3, m, j0, j1, A, D, argD, want_sum, want_max)
-    for t0 in range(0, n + 1, BLOCK):
-        t1 = min(t0 + BLOCK - 1, n)
-        _k.forward_rows(*su, t0, t1, t0, t1, True, c, EA, 0, 1, STRIPE)
-        if t1 < n:
-            _two_lanes(lambda lane: _k.forward_rows(*su, t1 + 1, n, t0, t1, False, c, EA, lane, 2, STRIPE))
+    _sweep(n, lambda t_lo, t_hi, s_lo, s_hi, diagonal, lane, nlanes: _k.forward_rows(
+        *su, t_lo, t_hi, s_lo, s_hi, diagonal, c, EA, lane, nlanes, STRIPE))
 
 
 def best_partition(cS, cL, fam, tabS, tabL, p0, p1, p2, p3, m, lrho) -> np.ndarray | None:
@@ -97,11 +107,8 @@ def best_partition(cS, cL, fam, tabS, tabL, p0, p1, p2, p3, m, lrho) -> np.ndarr
     F[0] = -lrho
     argF = np.full(n + 1, -1, dtype=np.int64)
     su = (cS, cL, fam, tabS, tabL, p0 + lrho, p1, p2, p3, m, F, argF)
-    for t0 in range(0, n + 1, BLOCK):
-        t1 = min(t0 + BLOCK - 1, n)
-        _k.partition_rows(*su, t0, t1, t0, t1, 0, 1, STRIPE)
-        if t1 < n:
-            _two_lanes(lambda lane: _k.partition_rows(*su, t1 + 1, n, t0, t1, lane, 2, STRIPE))
+    _sweep(n, lambda t_lo, t_hi, s_lo, s_hi, diagonal, lane, nlanes: _k.partition_rows(
+        *su, t_lo, t_hi, s_lo, s_hi, lane, nlanes, STRIPE))
     if argF[n] < 0:
         return None
     starts = []
