@@ -4,16 +4,30 @@ Ctrl-C is one line and exit 2 at any moment: while the package is imported, whil
 command runs (the command handles it), and once the command has finished (outputs are
 complete by then, so a late interrupt is ignored rather than shown as a traceback from
 the interpreter's shutdown).
+
+Notes
+-----
+CPython (3.8 and later) remembers a KeyboardInterrupt that left code run by ``exec`` or
+``eval`` of a string (as ``dataclasses`` and ``collections.namedtuple`` do when a class is
+made) as "unhandled", even when the toolkit then handles it, and a ``-m`` run ends by
+killing itself with SIGINT (exit -2, no message) while that mark is set. Each ``exec`` of
+a string clears the mark first, so :func:`_exit` runs one before exiting with the code
+the command chose.
 """
 import signal
 import sys
+
+
+def _exit(code: int) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    exec("None")  # clears the interpreter's "unhandled interrupt" mark (see Notes)
+    sys.exit(code)
+
 
 try:
     from .cli import main
 except KeyboardInterrupt:
     print("error: interrupted", file=sys.stderr)
-    sys.exit(2)
+    _exit(2)
 
-code = main()
-signal.signal(signal.SIGINT, signal.SIG_IGN)
-sys.exit(code)
+_exit(main())

@@ -229,3 +229,23 @@ def test_unexpected_failure_is_one_line(monkeypatch, capsys):
     code, _, err = _main(capsys, "fetch")
     assert code == 2
     assert "TypeError" in _one_error(err)
+
+
+def test_an_interrupt_handled_inside_exec_still_exits_2(tmp_path):
+    """A Ctrl-C that passed through ``exec`` of a string (as making a dataclass does) and was
+    handled gives exit 2 and one line, not a silent death by SIGINT (exit -2)."""
+    (tmp_path / "wrapped.py").write_text(
+        "import runpy\n"
+        "import analysis.cli as cli\n"
+        "def main(argv=None):\n"
+        "    try:\n"
+        "        exec('raise KeyboardInterrupt')\n"
+        "    except KeyboardInterrupt:\n"
+        "        return cli._fail('interrupted')\n"
+        "cli.main = main\n"
+        "runpy.run_module('analysis', run_name='__main__', alter_sys=True)\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT)]), "MPLBACKEND": "Agg"}
+    res = subprocess.run([sys.executable, "-m", "wrapped", "--version"], capture_output=True, text=True, env=env,
+                         cwd=tmp_path, timeout=300)
+    assert res.returncode == 2, (res.returncode, res.stderr)
+    assert _one_error(res.stderr) == "error: interrupted"
