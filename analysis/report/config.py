@@ -208,10 +208,24 @@ def _check_keys(path: str, where: str, table: dict[str, Any], allowed: set[str])
         raise _fail(path, f"unknown key(s) in {where}: {', '.join(extra)}")
 
 
-def _dated(path: str, where: str, items: Any) -> tuple[DatedItem, ...]:
-    from ..events import load_events
+class _Calendar:
+    """The law calendar, read (and checked) on first use and then kept: one read per configuration."""
 
-    calendar = None
+    def __init__(self) -> None:
+        self._rows: dict[str, dict[str, Any]] | None = None
+
+    def row(self, event: str) -> dict[str, Any] | None:
+        """The calendar's row of ``event`` (column → value), or None when it has no such event."""
+        if self._rows is None:
+            from ..events import load_events
+
+            frame = load_events()
+            # ids are unique (load_events refuses duplicates)
+            self._rows = {r["id"]: r for r in frame.to_dict(orient="records")}
+        return self._rows.get(event)
+
+
+def _dated(path: str, where: str, items: Any, calendars: _Calendar) -> tuple[DatedItem, ...]:
     out = []
     for i, it in enumerate(items or []):
         if not isinstance(it, dict):
@@ -226,12 +240,9 @@ def _dated(path: str, where: str, items: Any) -> tuple[DatedItem, ...]:
         reason = str(it.get("reason", "")).strip()
         source = "given"
         if event:
-            if calendar is None:
-                calendar = load_events()
-            hit = calendar[calendar["id"] == event]
-            if hit.empty:
+            row = calendars.row(event)
+            if row is None:
                 raise _fail(path, f"{where}[{i}]: no event {event!r} in the law calendar")
-            row = hit.iloc[0]
             in_force = None if row["date_in_force"] is None or str(row["date_in_force"]) == "NaT" else \
                 row["date_in_force"].date().isoformat()
             if date is None:
@@ -286,6 +297,7 @@ def config_from_dict(raw: dict[str, Any], *, path: str = "<config>") -> ReportCo
     InputError
         Naming the file and the offending key.
     """
+    calendar = _Calendar()
     _check_keys(path, "the top level", raw,
                 {"report", "changepoint", "count_model", "series", "convictions", "annotations",
                  "headlines", "screen"})
@@ -359,7 +371,7 @@ def config_from_dict(raw: dict[str, Any], *, path: str = "<config>") -> ReportCo
             drop_incomplete=bool(s.get("drop_incomplete", True)),
             changepoints=bool(s.get("changepoints", True)), bayes=bool(s.get("bayes", True)), cost=cost,
             count_model=bool(s.get("count_model", False)), ar=ar,
-            interventions=_dated(path, f"{where} interventions", s.get("interventions")),
+            interventions=_dated(path, f"{where} interventions", s.get("interventions"), calendar),
             sensitivity_bases=tuple(str(b) for b in s.get("sensitivity_bases", [])),
         ))
     cv = dict(raw.get("convictions", {}))
@@ -378,8 +390,8 @@ def config_from_dict(raw: dict[str, Any], *, path: str = "<config>") -> ReportCo
         cost=_choice(path, "[convictions] cost", cv.get("cost", "negbin"), COSTS),
         family=_choice(path, "[convictions] family", cv.get("family", "negbin"), FAMILIES),
         trend=_none(cv.get("trend", "linear")),
-        interventions=_dated(path, "[convictions] interventions", cv.get("interventions")),
-        article_interventions=tuple((str(a), _dated(path, f"[convictions] article_interventions.{a}", v))
+        interventions=_dated(path, "[convictions] interventions", cv.get("interventions"), calendar),
+        article_interventions=tuple((str(a), _dated(path, f"[convictions] article_interventions.{a}", v, calendar))
                                     for a, v in sorted(per_article.items())),
     )
     heads = []
@@ -419,7 +431,7 @@ def config_from_dict(raw: dict[str, Any], *, path: str = "<config>") -> ReportCo
         headline_year=_year(path, rep.get("headline_year", "latest")),
         build_stamp=str(rep.get("build_stamp", "")),
         changepoint=cpo, model=mo, series=tuple(series), convictions=co,
-        annotations=_dated(path, "[[annotations]]", raw.get("annotations")),
+        annotations=_dated(path, "[[annotations]]", raw.get("annotations"), calendar),
         headlines=tuple(heads), screen=screen, path=path,
     )
 
