@@ -18,7 +18,9 @@ There are ``O(n^2)`` segments, so the mixture is split:
 
 The two quantiles of every block are found by safeguarded Newton steps on ``log x``
 (bisection whenever a step leaves the bracket), vectorised over blocks, to ``1e-11`` in
-``log x``.
+``log x``: a block is done when its step is that small, or when two Newton steps in a row
+show quadratic convergence and the error they predict after the second (``C step^2``,
+with ``C = step / previous step^2``) is a tenth of that.
 
 Whatever the left-out segments are, their CDF lies in ``[0, D_t]``, and so does that of the
 stand-in up to the block average: the returned bound ``x`` satisfies
@@ -84,6 +86,9 @@ def _cdf_pdf(fam: int, x: np.ndarray, p1: np.ndarray, p2: np.ndarray, lnorm: np.
         f = np.where(x > 0, np.exp(lf), 0.0)
     return F, np.nan_to_num(f, nan=0.0, posinf=0.0)
 
+
+#: Accuracy of the quantiles in ``log x``.
+TOL = 1e-11
 
 #: Entries from which :func:`_cdf_pdf_lanes` splits its work between two threads.
 SPLIT_MIN = 100_000
@@ -231,6 +236,7 @@ def mixture_quantiles(n: int, starts: np.ndarray, ends: np.ndarray, weights: np.
     lo = np.full_like(u, -np.inf)
     hi = np.full_like(u, np.inf)
     active = Wj > 0
+    last = np.full_like(u, np.nan)   # the previous Newton step (nan after a bisection)
     ent_pair = np.concatenate([pair, pair])
     ent_prob = np.concatenate([kk, kk + nb])
     l_prob = np.concatenate([lb, lb + nb])
@@ -271,7 +277,16 @@ def mixture_quantiles(n: int, starts: np.ndarray, ends: np.ndarray, weights: np.
         nu = np.where(bad, mid, nu)
         exact = gi == 0
         nu = np.where(exact, ui, nu)
-        done = exact | (np.abs(nu - ui) <= 1e-11) | (np.isfinite(lw) & np.isfinite(hg) & (hg - lw <= 1e-11))
+        step = np.abs(nu - ui)
+        # two Newton steps in a row measure the quadratic convergence: the error left after
+        # this step is about C step^2 with C = step / previous^2; done when that is below
+        # a tenth of the tolerance (it saves the last one or two passes over the mixture)
+        prev = last[idx]
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            left = step ** 3 / (prev * prev)
+        quad = ~bad & np.isfinite(prev) & (step < prev) & (left <= 0.1 * TOL)
+        done = exact | quad | (step <= TOL) | (np.isfinite(lw) & np.isfinite(hg) & (hg - lw <= TOL))
+        last[idx] = np.where(bad, np.nan, step)
         u[idx] = nu
         active[idx[done]] = False
     x = np.exp(u)

@@ -172,6 +172,26 @@ def test_rate_band_is_the_mixture_quantile(r):
         assert _mixture_cdf(parts, w, keep, y, a, b, r, t, res.rate["upper"].iloc[t]) == pytest.approx(0.95, abs=1e-8)
 
 
+
+@pytest.mark.parametrize("r", [None, 2.5])
+def test_band_quantiles_are_exact_to_1e_11_in_log_scale(r):
+    """Each band end solves ``F(x) = q`` for the enumerated mixture to about 1e-11 in ``log x``
+    (the error ``|F(x) - q|`` over the mixture density in the log scale), whichever way the
+    solver stopped: step size, bracket width or the predicted error of quadratic convergence."""
+    y = np.array([2, 0, 3, 6, 9, 4, 8, 1, 0, 2, 3], dtype=float)
+    a, b, p = 1.5, 0.7, 0.2
+    _ev, _bp, _nk, _mean, _best, parts, w, keep = enumerate_posterior(y, a, b, p, None, 1, r, ())
+    res = bayesian_changepoints(y, family="poisson" if r is None else "negbin", dispersion=r or 1.0,
+                                prior=GammaPrior(a, b, p), level=0.9, max_breaks=None, min_size=1, pulses=None)
+    h = 1e-5
+    for t in range(y.size):
+        for col, q in (("lower", 0.05), ("upper", 0.95)):
+            x = res.rate[col].iloc[t]
+            F = _mixture_cdf(parts, w, keep, y, a, b, r, t, x)
+            dF = (_mixture_cdf(parts, w, keep, y, a, b, r, t, x * math.exp(h))
+                  - _mixture_cdf(parts, w, keep, y, a, b, r, t, x * math.exp(-h))) / (2 * h)
+            assert abs(F - q) / dF < 2e-11, (t, col)
+
 def test_no_break_model_is_the_conjugate_posterior():
     y = np.array([3, 4, 2, 5, 3, 4], dtype=float)
     res = bayesian_changepoints(y, family="poisson", prior=(2.0, 0.5), max_breaks=0, pulses=None)
