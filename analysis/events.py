@@ -36,6 +36,7 @@ serve as interventions on a series is decided with the models
 from __future__ import annotations
 
 from importlib import resources
+from pathlib import Path
 
 import pandas as pd
 
@@ -48,6 +49,10 @@ COLUMNS = ["id", "kind", "date_signed", "date_in_force", "title_en", "title_ru",
 OPTIONAL = ("date_note",)
 KINDS = ("law", "event")
 APPLIES = ("foreign_agents", "undesirable", "criminal_code", "all")
+
+
+#: The checked calendar of each file read in this process, by (path, size, modification time).
+_READ: dict[tuple[str, int, int], pd.DataFrame] = {}
 
 
 def load_events(path: str | None = None) -> pd.DataFrame:
@@ -71,15 +76,31 @@ def load_events(path: str | None = None) -> pd.DataFrame:
     InputError
         Missing columns, duplicated ids, unknown ``kind`` or ``applies_to``, unreadable
         dates, or a law in force before it was signed.
+
+    Notes
+    -----
+    A file is read and checked once per process while its size and modification time stay
+    the same (every series of a report asks for the calendar); each call gets its own copy.
     """
     if path is None:
         ref = resources.files("analysis") / "data" / EVENTS_FILE
         with resources.as_file(ref) as p:
-            raw = pd.read_csv(p, dtype=str, keep_default_na=False)
-        name = f"analysis/data/{EVENTS_FILE}"
-    else:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False)
-        name = str(path)
+            return _read_checked(Path(p), f"analysis/data/{EVENTS_FILE}")
+    return _read_checked(Path(path), str(path))
+
+
+def _read_checked(path: Path, name: str) -> pd.DataFrame:
+    """:func:`load_events` of one file: read and checked once per process while the file is unchanged
+    (a copy each time, so that callers may modify what they get)."""
+    st = path.stat()
+    key = (str(path.resolve()), st.st_size, st.st_mtime_ns)
+    if key not in _READ:
+        _READ.clear()  # one calendar at a time is all a process uses
+        _READ[key] = _check(pd.read_csv(path, dtype=str, keep_default_na=False), name)
+    return _READ[key].copy()
+
+
+def _check(raw: pd.DataFrame, name: str) -> pd.DataFrame:
     for c in OPTIONAL:
         if c not in raw.columns:
             raw[c] = ""
