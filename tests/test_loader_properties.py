@@ -27,10 +27,12 @@ bad-input corpus instead.
 """
 from __future__ import annotations
 
+import atexit
 import csv
 import datetime as dt
 import io
 import json
+import shutil
 import tempfile
 import warnings
 from dataclasses import dataclass, replace
@@ -51,6 +53,7 @@ UO_START = dt.date(2015, 6, 3)     # 129-FZ in force
 BUDGET = {"json": 50, "csv": 50, "xlsx": 20, "published": 40}
 
 TMP = Path(tempfile.mkdtemp(prefix="loader-properties-"))
+atexit.register(shutil.rmtree, TMP, ignore_errors=True)  # the generated files go when the test process ends
 
 
 def _settings(kind: str):
