@@ -209,7 +209,8 @@ def _check_keys(path: str, where: str, table: dict[str, Any], allowed: set[str])
 
 
 class _Calendar:
-    """The law calendar, read (and checked) on first use and then kept: one read per configuration."""
+    """The law calendar's rows by event id, built on first use (the file itself is read once per
+    process by :func:`analysis.events.load_events`): a lookup per dated item instead of a frame filter."""
 
     def __init__(self) -> None:
         self._rows: dict[str, dict[str, Any]] | None = None

@@ -172,7 +172,6 @@ def test_rate_band_is_the_mixture_quantile(r):
         assert _mixture_cdf(parts, w, keep, y, a, b, r, t, res.rate["upper"].iloc[t]) == pytest.approx(0.95, abs=1e-8)
 
 
-
 @pytest.mark.parametrize("r", [None, 2.5])
 def test_band_quantiles_are_exact_to_1e_11_in_log_scale(r):
     """Each band end solves ``F(x) = q`` for the enumerated mixture to about 1e-11 in ``log x``
@@ -191,6 +190,7 @@ def test_band_quantiles_are_exact_to_1e_11_in_log_scale(r):
             dF = (_mixture_cdf(parts, w, keep, y, a, b, r, t, x * math.exp(h))
                   - _mixture_cdf(parts, w, keep, y, a, b, r, t, x * math.exp(-h))) / (2 * h)
             assert abs(F - q) / dF < 2e-11, (t, col)
+
 
 def test_no_break_model_is_the_conjugate_posterior():
     y = np.array([3, 4, 2, 5, 3, 4], dtype=float)
